@@ -1,0 +1,89 @@
+import type { IncomingMessage } from 'node:http';
+
+import type { JWTPayload } from 'jose';
+
+/** A response the library writes itself, from the global middleware. */
+export interface AuthResponse {
+  status: number;
+  headers: Record<string, string>;
+  body: Record<string, unknown>;
+}
+
+/** What the library needs of one request, the same for Koa and Express. */
+export interface HttpExchange {
+  readonly request: IncomingMessage;
+  readonly method: string;
+  readonly path: string;
+  authorizationHeader(): string | undefined;
+  setHeader(name: string, value: string): void;
+  setUser(claims: JWTPayload): void;
+  respond(response: AuthResponse): void;
+}
+
+/** The parts of a Koa context the library uses. */
+export interface KoaContextLike {
+  req: IncomingMessage;
+  method: string;
+  path: string;
+  state: Record<string, unknown>;
+  get(field: string): string;
+  set(field: string, value: string): void;
+  status: number;
+  body: unknown;
+}
+
+/** The parts of an Express request and response the library uses. */
+export interface ExpressRequestLike extends IncomingMessage {
+  path: string;
+  user?: unknown;
+}
+export interface ExpressResponseLike {
+  setHeader(name: string, value: string): unknown;
+  status(code: number): ExpressResponseLike;
+  json(body: unknown): unknown;
+}
+
+/** Wraps a Koa context. */
+export function koaExchange(context: KoaContextLike): HttpExchange {
+  return {
+    request: context.req,
+    method: context.method,
+    path: context.path,
+    authorizationHeader: () => context.req.headers.authorization,
+    setHeader: (name, value) => context.set(name, value),
+    setUser: (claims) => {
+      context.state.user = claims;
+    },
+    respond: ({ status, headers, body }) => {
+      Object.entries(headers).forEach(([name, value]) => context.set(name, value));
+      context.status = status;
+      context.body = body;
+    },
+  };
+}
+
+/** Wraps an Express request and response. */
+export function expressExchange(request: ExpressRequestLike, response: ExpressResponseLike): HttpExchange {
+  return {
+    request,
+    method: request.method ?? 'GET',
+    path: request.path,
+    authorizationHeader: () => request.headers.authorization,
+    setHeader: (name, value) => response.setHeader(name, value),
+    setUser: (claims) => {
+      request.user = claims;
+    },
+    respond: ({ status, headers, body }) => {
+      Object.entries(headers).forEach(([name, value]) => response.setHeader(name, value));
+      response.status(status).json(body);
+    },
+  };
+}
+
+/** Wraps the `action` that routing-controllers hands to the checkers, whichever driver made it. */
+export function actionExchange(action: { request: unknown; response: unknown; context?: unknown }): HttpExchange {
+  if (action.context !== undefined) {
+    return koaExchange(action.context as KoaContextLike);
+  }
+  return expressExchange(action.request as ExpressRequestLike, action.response as ExpressResponseLike);
+}

@@ -1,0 +1,41 @@
+import { RoleRequirement, toRequirements } from '../authorization/role-requirement.js';
+import { AuthError } from '../verification/errors.js';
+import type { VerifiedToken } from '../verification/token-verifier.js';
+import type { HttpExchange } from './http-exchange.js';
+import type { RequestAuthenticator } from './request-authenticator.js';
+
+/** The services one configuration registers: authentication, role checks, and response settings. */
+export class OidcAuth {
+  constructor(
+    readonly authenticator: RequestAuthenticator,
+    readonly defaultRolesKey: string,
+    readonly realm: string,
+  ) {}
+
+  /**
+   * Checks that a verified token meets every requirement. The roles claim is the requirement's
+   * `rolesKey`, else the issuing provider's, else the configured default.
+   *
+   * @throws {AuthError} `insufficient_role` when a requirement is not met.
+   */
+  authorize(verified: VerifiedToken, roles: readonly unknown[]): void {
+    const rolesKey = verified.provider.rolesKey ?? this.defaultRolesKey;
+    const claims = verified.claims as Record<string, unknown>;
+    const unmet = toRequirements(roles).find((requirement) => !requirement.isSatisfiedBy(claims, rolesKey));
+    if (unmet !== undefined) {
+      throw new AuthError('insufficient_role');
+    }
+  }
+
+  /** Authenticates the request and checks `roles`. */
+  async authenticateAndAuthorize(exchange: HttpExchange, roles: readonly unknown[]): Promise<VerifiedToken> {
+    const verified = await this.authenticator.authenticate(exchange);
+    this.authorize(verified, roles);
+    return verified;
+  }
+}
+
+/** Returns the role names of `roles`, for the `scope` attribute of a 403 response. */
+export function requiredRoleNames(roles: readonly unknown[]): string[] {
+  return toRequirements(roles).flatMap((requirement: RoleRequirement) => [...requirement.roles]);
+}

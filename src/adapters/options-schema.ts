@@ -1,0 +1,104 @@
+import { Type } from 'class-transformer';
+import {
+  ArrayNotEmpty,
+  IsArray,
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  Min,
+  MinLength,
+  ValidateIf,
+  ValidateNested,
+} from 'class-validator';
+
+import { SUPPORTED_ALGORITHMS } from '../verification/algorithms.js';
+
+const OIDC_URLS_MESSAGE = "Parameter 'oidcUrls' must be a non-empty list of OIDC URLs.";
+const AUDIENCES_MESSAGE = "Parameter 'audiences' must be a non-empty list of audience strings.";
+const SECONDS = { message: '$property must be a whole number of seconds, at least $constraint1' };
+// A realm is written inside a quoted header value, so quotes, backslashes and control characters are refused.
+const HEADER_SAFE = /^[\x20-\x7e]*$/;
+const HEADER_SAFE_MESSAGE = { message: '$property must be printable ASCII without quotes or backslashes' };
+
+/** Validation rules of one provider's options. */
+export class ProviderOptionsSchema {
+  @IsArray({ message: OIDC_URLS_MESSAGE })
+  @ArrayNotEmpty({ message: OIDC_URLS_MESSAGE })
+  @IsString({ each: true, message: OIDC_URLS_MESSAGE })
+  oidcUrls!: string[];
+
+  @IsArray({ message: AUDIENCES_MESSAGE })
+  @ArrayNotEmpty({ message: AUDIENCES_MESSAGE })
+  @IsString({ each: true, message: AUDIENCES_MESSAGE })
+  @MinLength(1, { each: true, message: AUDIENCES_MESSAGE })
+  audiences!: string[];
+
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  issuer?: string;
+
+  @IsOptional()
+  @IsBoolean()
+  sameOriginIssuer?: boolean;
+
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  rolesKey?: string;
+}
+
+/** Validation rules of the top-level options; defaults are filled in by `resolveOptions`. */
+export class OidcAuthOptionsSchema {
+  @ValidateIf((options: OidcAuthOptionsSchema) => options.providers === undefined || options.oidcUrls !== undefined)
+  @IsArray({ message: OIDC_URLS_MESSAGE })
+  @ArrayNotEmpty({ message: OIDC_URLS_MESSAGE })
+  @IsString({ each: true, message: OIDC_URLS_MESSAGE })
+  oidcUrls?: string[];
+
+  @ValidateIf((options: OidcAuthOptionsSchema) => options.providers === undefined || options.audiences !== undefined)
+  @IsArray({ message: AUDIENCES_MESSAGE })
+  @ArrayNotEmpty({ message: AUDIENCES_MESSAGE })
+  @IsString({ each: true, message: AUDIENCES_MESSAGE })
+  @MinLength(1, { each: true, message: AUDIENCES_MESSAGE })
+  audiences?: string[];
+
+  @IsOptional() @IsString() @MinLength(1) issuer?: string;
+  @IsOptional() @IsBoolean() sameOriginIssuer?: boolean;
+
+  @IsOptional()
+  @IsArray()
+  @ArrayNotEmpty({ message: 'providers must be a non-empty list of provider options' })
+  @ValidateNested({ each: true })
+  @Type(() => ProviderOptionsSchema)
+  providers?: ProviderOptionsSchema[];
+
+  @IsOptional() @IsArray() @IsString({ each: true }) @Matches(/^\//, { each: true, message: 'each of $property must start with /' })
+  excludedPaths?: string[];
+
+  @IsOptional() @IsString() @MinLength(1) rolesKey?: string;
+  @IsOptional() @IsInt(SECONDS) @Min(1, SECONDS) oidcTtl?: number;
+  @IsOptional() @IsInt(SECONDS) @Min(1, SECONDS) jwksTtl?: number;
+  @IsOptional() @IsInt(SECONDS) @Min(0, SECONDS) keyRefetchCooldown?: number;
+  @IsOptional() @IsInt(SECONDS) @Min(0, SECONDS) @Max(300, { message: '$property must be at most 300 seconds' }) clockTolerance?: number;
+  @IsOptional() @IsInt(SECONDS) @Min(1, SECONDS) fetchTimeout?: number;
+
+  @IsOptional()
+  @IsArray()
+  @ArrayNotEmpty()
+  @IsIn([...SUPPORTED_ALGORITHMS], { each: true, message: `each of $property must be one of ${SUPPORTED_ALGORITHMS.join(', ')}` })
+  algorithms?: string[];
+
+  @IsOptional() @IsInt() @Min(1024) maxDocumentSize?: number;
+  @IsOptional() @IsInt() @Min(64) maxTokenLength?: number;
+
+  @IsOptional()
+  @IsString()
+  @Matches(HEADER_SAFE, HEADER_SAFE_MESSAGE)
+  @Matches(/^[^"\\]*$/, HEADER_SAFE_MESSAGE)
+  realm?: string;
+}

@@ -1,0 +1,53 @@
+import type { LoggerProtocol } from '../logging/logger-protocol.js';
+
+/** One identity provider of a multi-provider configuration. */
+export interface ProviderOptions {
+  /** Discovery URLs (`…/.well-known/openid-configuration`) of this provider; see `getOidcUrls`. */
+  oidcUrls: string[];
+  /** Accepted `aud` values: a token must carry at least one of them. */
+  audiences: string[];
+  /**
+   * The exact issuer the discovery documents declare, for a provider whose issuer is not the
+   * discovery URL's prefix (Azure AD v1, or Azure AD addressed by domain name instead of tenant ID).
+   */
+  issuer?: string;
+  /**
+   * Accept an issuer anywhere on the discovery URL's origin. On by default for `*.b2clogin.com`,
+   * because Azure AD B2C publishes its issuer under the tenant ID instead of the policy path.
+   */
+  sameOriginIssuer?: boolean;
+  /** The claim that holds roles in this provider's tokens. Default: the top-level `rolesKey`. */
+  rolesKey?: string;
+}
+
+/**
+ * Options of {@link configureOidcAuth}. Give either `oidcUrls` and `audiences` (one provider) or
+ * `providers` (several). Durations are in seconds.
+ */
+export interface OidcAuthOptions extends Partial<ProviderOptions> {
+  providers?: ProviderOptions[];
+  /** Paths that need no token: `/health` matches that path, `/public/*` everything below `/public`. Default `[]`. */
+  excludedPaths?: string[];
+  /** The claim `@Authorized` reads roles from, an exact name or a dotted path. Default `'roles'`. */
+  rolesKey?: string;
+  /** Receives the library's log. Default: Node's `util.debuglog`, shown by `NODE_DEBUG=routing-controllers-oidc`. */
+  logger?: LoggerProtocol;
+  /** Seconds a discovery document is kept. Default 3600. */
+  oidcTtl?: number;
+  /** Seconds a JWKS is kept. Default 3600. */
+  jwksTtl?: number;
+  /** Seconds between two JWKS refetches caused by unknown key ids, per provider. Default 30. */
+  keyRefetchCooldown?: number;
+  /** Seconds of clock difference allowed on `exp`, `nbf` and `iat`. Default 5. */
+  clockTolerance?: number;
+  /** Accepted JWS algorithms, all asymmetric. Default: RS, PS and ES 256/384/512 and EdDSA. */
+  algorithms?: string[];
+  /** Seconds before a request for a discovery document or JWKS is aborted. Default 5. */
+  fetchTimeout?: number;
+  /** Largest accepted discovery document or JWKS, in bytes. Default 524288 (512 KiB). */
+  maxDocumentSize?: number;
+  /** Longest accepted bearer token, in characters; longer ones get 401 before any decoding. Default 8192. */
+  maxTokenLength?: number;
+  /** The `realm` of `WWW-Authenticate` headers. Default `'api'`. */
+  realm?: string;
+}

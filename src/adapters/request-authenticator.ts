@@ -1,0 +1,59 @@
+import type { IncomingMessage } from 'node:http';
+
+import type { TokenVerifier, VerifiedToken } from '../verification/token-verifier.js';
+import { extractBearerToken } from '../verification/bearer.js';
+import { AuthError } from '../verification/errors.js';
+import { ExcludedPaths } from './excluded-paths.js';
+import type { HttpExchange } from './http-exchange.js';
+
+/**
+ * Authenticates requests: reads the bearer token and verifies it at most once per request, however
+ * many of the middleware and checkers ask.
+ */
+export class RequestAuthenticator {
+  private readonly results = new WeakMap<IncomingMessage, Promise<VerifiedToken>>();
+  private readonly excluded: ExcludedPaths;
+
+  constructor(
+    private readonly verifier: TokenVerifier,
+    excludedPaths: readonly string[],
+    private readonly maxTokenLength: number,
+  ) {
+    this.excluded = new ExcludedPaths(excludedPaths);
+  }
+
+  /** Tells whether the request's path is one of the excluded paths. */
+  isExcluded(exchange: HttpExchange): boolean {
+    return this.excluded.includes(exchange.path);
+  }
+
+  /** Tells whether the request carries an `Authorization` header. */
+  hasCredentials(exchange: HttpExchange): boolean {
+    return exchange.authorizationHeader() !== undefined;
+  }
+
+  /**
+   * Verifies the request's bearer token and puts its claims on the request (`ctx.state.user` on
+   * Koa, `req.user` on Express).
+   *
+   * @throws {AuthError} `missing_token` when there is no bearer token, or the verifier's error.
+   */
+  async authenticate(exchange: HttpExchange): Promise<VerifiedToken> {
+    let result = this.results.get(exchange.request);
+    if (result === undefined) {
+      result = this.verify(exchange);
+      this.results.set(exchange.request, result);
+    }
+    const verified = await result;
+    exchange.setUser(verified.claims);
+    return verified;
+  }
+
+  private async verify(exchange: HttpExchange): Promise<VerifiedToken> {
+    const token = extractBearerToken(exchange.authorizationHeader(), this.maxTokenLength);
+    if (token === undefined) {
+      throw new AuthError('missing_token');
+    }
+    return this.verifier.verify(token);
+  }
+}

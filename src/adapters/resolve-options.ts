@@ -1,0 +1,120 @@
+import { plainToInstance } from 'class-transformer';
+import { validateSync, type ValidationError } from 'class-validator';
+
+import { issuerPrefix } from '../discovery/issuer-rules.js';
+import { checkDocumentUrl } from '../discovery/url-rules.js';
+import { isLogger, type LoggerProtocol } from '../logging/logger-protocol.js';
+import { SUPPORTED_ALGORITHMS } from '../verification/algorithms.js';
+import { ConfigurationError } from './configuration-error.js';
+import type { OidcAuthOptions, ProviderOptions } from './options.js';
+import { OidcAuthOptionsSchema } from './options-schema.js';
+
+/** A provider's options after validation, with defaults filled in. */
+export interface ResolvedProvider {
+  oidcUrls: string[];
+  audiences: string[];
+  issuer?: string;
+  sameOriginIssuer: boolean;
+  rolesKey?: string;
+}
+
+/** Options after validation, with defaults filled in and durations in milliseconds. */
+export interface ResolvedOptions {
+  providers: ResolvedProvider[];
+  excludedPaths: string[];
+  rolesKey: string;
+  logger?: LoggerProtocol;
+  oidcTtlMs: number;
+  jwksTtlMs: number;
+  keyRefetchCooldownMs: number;
+  clockToleranceSeconds: number;
+  algorithms: string[];
+  fetchTimeoutMs: number;
+  maxDocumentSize: number;
+  maxTokenLength: number;
+  realm: string;
+}
+
+/**
+ * Validates `options` and fills in defaults.
+ *
+ * @throws {ConfigurationError} naming the first invalid option.
+ * @throws {TypeError} when `logger` does not implement `LoggerProtocol`.
+ */
+export function resolveOptions(options: OidcAuthOptions): ResolvedOptions {
+  if (options === null || typeof options !== 'object') {
+    throw new ConfigurationError('options', 'configureOidcAuth expects an options object.');
+  }
+  const { logger, ...rest } = options;
+  if (logger !== undefined && !isLogger(logger)) {
+    throw new TypeError('Logger must implement the logging protocol.');
+  }
+  const schema = plainToInstance(OidcAuthOptionsSchema, rest);
+  const errors = validateSync(schema, { whitelist: true, forbidNonWhitelisted: true });
+  if (errors.length > 0) {
+    throw toConfigurationError(errors[0], '');
+  }
+  return {
+    providers: resolveProviders(schema),
+    excludedPaths: schema.excludedPaths ?? [],
+    rolesKey: schema.rolesKey ?? 'roles',
+    logger,
+    oidcTtlMs: (schema.oidcTtl ?? 3600) * 1000,
+    jwksTtlMs: (schema.jwksTtl ?? 3600) * 1000,
+    keyRefetchCooldownMs: (schema.keyRefetchCooldown ?? 30) * 1000,
+    clockToleranceSeconds: schema.clockTolerance ?? 5,
+    algorithms: schema.algorithms ?? [...SUPPORTED_ALGORITHMS],
+    fetchTimeoutMs: (schema.fetchTimeout ?? 5) * 1000,
+    maxDocumentSize: schema.maxDocumentSize ?? 512 * 1024,
+    maxTokenLength: schema.maxTokenLength ?? 8192,
+    realm: schema.realm ?? 'api',
+  };
+}
+
+function resolveProviders(schema: OidcAuthOptionsSchema): ResolvedProvider[] {
+  if (schema.providers !== undefined && (schema.oidcUrls !== undefined || schema.audiences !== undefined)) {
+    throw new ConfigurationError('providers', "Set either 'oidcUrls' and 'audiences' or 'providers', not both.");
+  }
+  const single = { oidcUrls: schema.oidcUrls, audiences: schema.audiences, issuer: schema.issuer, sameOriginIssuer: schema.sameOriginIssuer };
+  const providers = schema.providers ?? [single as ProviderOptions];
+  return providers.map((provider, index) => resolveProvider(provider, schema.providers === undefined ? '' : `providers[${index}].`));
+}
+
+function resolveProvider(provider: ProviderOptions, path: string): ResolvedProvider {
+  provider.oidcUrls.forEach((url, index) => {
+    const problem = checkDocumentUrl(url);
+    if (problem !== undefined) {
+      throw new ConfigurationError(`${path}oidcUrls`, `Invalid option '${path}oidcUrls[${index}]': the URL ${problem}.`);
+    }
+    if (provider.issuer === undefined && issuerPrefix(url) === undefined) {
+      throw new ConfigurationError(
+        `${path}oidcUrls`,
+        `Invalid option '${path}oidcUrls[${index}]': a discovery URL must end with /.well-known/openid-configuration, or set '${path}issuer'.`,
+      );
+    }
+  });
+  const onB2c = provider.oidcUrls.every((url) => new URL(url).hostname.endsWith('.b2clogin.com'));
+  return {
+    oidcUrls: provider.oidcUrls,
+    audiences: provider.audiences,
+    issuer: provider.issuer,
+    sameOriginIssuer: provider.sameOriginIssuer ?? onB2c,
+    rolesKey: provider.rolesKey,
+  };
+}
+
+function toConfigurationError(error: ValidationError, parent: string): ConfigurationError {
+  const path = parent === '' ? error.property : /^\d+$/.test(error.property) ? `${parent}[${error.property}]` : `${parent}.${error.property}`;
+  if (error.constraints === undefined && error.children !== undefined && error.children.length > 0) {
+    return toConfigurationError(error.children[0], path);
+  }
+  const constraints = error.constraints ?? {};
+  if (constraints.whitelistValidation !== undefined) {
+    return new ConfigurationError(path, `Unknown option '${path}'.`);
+  }
+  const message = Object.values(constraints)[0] ?? 'is invalid';
+  if (message.startsWith("Parameter '")) {
+    return new ConfigurationError(path, message);
+  }
+  return new ConfigurationError(path, `Invalid option '${path}': ${message.replace(error.property, 'it')}.`);
+}

@@ -1,0 +1,48 @@
+import { lookUpClaim, rolesFromClaim } from './claim-lookup.js';
+
+/** Where a requirement reads roles from in the token's claims. */
+export interface RoleClaimOptions {
+  /** The claim that holds the roles; an exact claim name first, then a dotted path. */
+  rolesKey?: string;
+  /** Splits a string claim into roles, such as `' '` for a space-delimited `scp`. */
+  delimiter?: string;
+}
+
+/** One `@Authorized` declaration: the token must grant at least one of `roles`. */
+export class RoleRequirement {
+  readonly roles: readonly string[];
+
+  constructor(
+    roles: string | readonly string[],
+    readonly options: RoleClaimOptions = {},
+  ) {
+    this.roles = typeof roles === 'string' ? [roles] : [...roles];
+  }
+
+  /**
+   * Tells whether `claims` satisfy this requirement. Role names match exactly and case-sensitively.
+   * A requirement with no roles is satisfied by any verified token.
+   */
+  isSatisfiedBy(claims: Record<string, unknown>, defaultRolesKey: string): boolean {
+    if (this.roles.length === 0) {
+      return true;
+    }
+    const value = lookUpClaim(claims, this.options.rolesKey ?? defaultRolesKey);
+    const granted = new Set(rolesFromClaim(value, this.options.delimiter));
+    return this.roles.some((role) => granted.has(role));
+  }
+}
+
+/**
+ * Turns the roles routing-controllers hands to the authorization checker into requirements: each
+ * {@link RoleRequirement} stays as it is, and the plain strings together form one requirement in
+ * which any one role suffices. Values of other types are ignored.
+ */
+export function toRequirements(roles: readonly unknown[]): RoleRequirement[] {
+  const requirements = roles.filter((role): role is RoleRequirement => role instanceof RoleRequirement);
+  const plain = roles.filter((role): role is string => typeof role === 'string');
+  if (plain.length > 0) {
+    requirements.push(new RoleRequirement(plain));
+  }
+  return requirements;
+}

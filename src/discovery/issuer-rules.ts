@@ -1,0 +1,98 @@
+import { DocumentLoadError } from './fetch-json.js';
+
+/** The path OpenID Connect Discovery appends to an issuer to find its discovery document. */
+export const WELL_KNOWN_PATH = '/.well-known/openid-configuration';
+
+/** What a provider's configuration says about the issuer its discovery document must declare. */
+export interface IssuerExpectation {
+  discoveryUrl: string;
+  /** The exact issuer, when the configuration names it. */
+  issuer?: string;
+  /** Accept any issuer on the discovery URL's origin (Azure AD B2C publishes its issuer there). */
+  sameOriginIssuer: boolean;
+}
+
+/** A discovery document declares an issuer that its configuration does not allow. */
+export class IssuerMismatchError extends DocumentLoadError {
+  constructor(message: string) {
+    super(message);
+    this.name = 'IssuerMismatchError';
+  }
+}
+
+/**
+ * Returns the issuer that OpenID Connect Discovery 1.0 section 4.3 expects for a discovery URL: the
+ * URL without its query and without the well-known path. Returns `undefined` when the URL does
+ * not end with the well-known path (optionally followed by one `/`).
+ */
+export function issuerPrefix(discoveryUrl: string): string | undefined {
+  const url = new URL(discoveryUrl);
+  const path = url.pathname.endsWith('/') ? url.pathname.slice(0, -1) : url.pathname;
+  if (!path.endsWith(WELL_KNOWN_PATH)) {
+    return undefined;
+  }
+  return url.origin + path.slice(0, -WELL_KNOWN_PATH.length);
+}
+
+/**
+ * Tells, before anything is fetched, whether a token whose `iss` is `issuer` can belong to this
+ * provider. A `true` still needs the exact comparison with the discovered issuer.
+ */
+export function mayIssue(expectation: IssuerExpectation, issuer: string): boolean {
+  if (expectation.issuer !== undefined) {
+    return issuer === expectation.issuer;
+  }
+  if (expectation.sameOriginIssuer) {
+    return originOf(issuer) === originOf(expectation.discoveryUrl);
+  }
+  return withoutTrailingSlash(issuer) === issuerPrefix(expectation.discoveryUrl);
+}
+
+/**
+ * Returns the issuer a discovery document declares, once it passes the configured rule: equal to
+ * the configured issuer; or on the discovery URL's origin for a same-origin provider; or, by
+ * default, equal to the discovery URL's prefix (one trailing `/` aside, as section 4.3 allows).
+ *
+ * @throws {IssuerMismatchError} when the issuer is missing or breaks the rule.
+ */
+export function judgeDiscoveredIssuer(expectation: IssuerExpectation, declared: unknown): string {
+  const where = `The discovery document at ${expectation.discoveryUrl}`;
+  if (typeof declared !== 'string' || declared.length === 0) {
+    throw new IssuerMismatchError(`${where} has no issuer.`);
+  }
+  if (declared.includes('{tenantid}')) {
+    throw new IssuerMismatchError(
+      `${where} declares the multi-tenant issuer template ${declared}, which is not supported yet. ` +
+        'Use the tenant-specific discovery URL (with the tenant ID) instead.',
+    );
+  }
+  if (!mayIssue(expectation, declared)) {
+    throw new IssuerMismatchError(
+      `${where} declares the issuer ${declared}, which does not match ${describeRule(expectation)}. ` +
+        "If the provider documents this issuer, set 'issuer' in this provider's configuration.",
+    );
+  }
+  return declared;
+}
+
+function describeRule(expectation: IssuerExpectation): string {
+  if (expectation.issuer !== undefined) {
+    return `the configured issuer ${expectation.issuer}`;
+  }
+  if (expectation.sameOriginIssuer) {
+    return `the origin ${originOf(expectation.discoveryUrl)}`;
+  }
+  return `the discovery URL's prefix ${issuerPrefix(expectation.discoveryUrl) ?? '(none)'}`;
+}
+
+function withoutTrailingSlash(value: string): string {
+  return value.endsWith('/') ? value.slice(0, -1) : value;
+}
+
+function originOf(value: string): string | undefined {
+  try {
+    return new URL(value).origin;
+  } catch {
+    return undefined;
+  }
+}

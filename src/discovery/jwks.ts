@@ -1,0 +1,90 @@
+import { importJWK, type JWK } from 'jose';
+
+import { keyFitsAlgorithm } from '../verification/algorithms.js';
+
+/** A public signing key from a provider's JWKS, with the imported key cached per algorithm. */
+export class VerificationKey {
+  private readonly imported = new Map<string, Promise<CryptoKey | Uint8Array>>();
+
+  constructor(
+    readonly jwk: JWK,
+    readonly kid: string | undefined,
+  ) {}
+
+  /** Tells whether this key may verify a signature made with `alg`. */
+  fits(alg: string): boolean {
+    if (this.jwk.alg !== undefined && this.jwk.alg !== alg) {
+      return false;
+    }
+    return keyFitsAlgorithm(alg, this.jwk.kty ?? '', this.jwk.crv);
+  }
+
+  /** Returns the key imported for `alg`, importing it on first use. */
+  importFor(alg: string): Promise<CryptoKey | Uint8Array> {
+    let key = this.imported.get(alg);
+    if (key === undefined) {
+      key = importJWK(this.jwk, alg);
+      key.catch(() => this.imported.delete(alg));
+      this.imported.set(alg, key);
+    }
+    return key;
+  }
+}
+
+const PUBLIC_MEMBERS: Record<string, readonly string[]> = {
+  RSA: ['n', 'e'],
+  EC: ['crv', 'x', 'y'],
+  OKP: ['crv', 'x'],
+};
+
+/**
+ * Returns the keys of a JWKS that can verify signatures with one of `algorithms`. Encryption keys,
+ * symmetric keys, keys of other types or algorithms, and malformed entries are skipped, so one
+ * unusable key never hides the usable ones. Private members are dropped.
+ *
+ * @returns `undefined` when `document` is not a JWKS at all (no `keys` array).
+ */
+export function readVerificationKeys(document: unknown, algorithms: readonly string[]): VerificationKey[] | undefined {
+  const keys = (document as { keys?: unknown } | null)?.keys;
+  if (!Array.isArray(keys)) {
+    return undefined;
+  }
+  const usable: VerificationKey[] = [];
+  for (const entry of keys) {
+    const jwk = toPublicJwk(entry);
+    if (jwk !== undefined && algorithms.some((alg) => keyFitsAlgorithm(alg, jwk.kty ?? '', jwk.crv))) {
+      usable.push(new VerificationKey(jwk, jwk.kid));
+    }
+  }
+  return usable;
+}
+
+function toPublicJwk(entry: unknown): JWK | undefined {
+  if (entry === null || typeof entry !== 'object' || Array.isArray(entry)) {
+    return undefined;
+  }
+  const source = entry as Record<string, unknown>;
+  const members = typeof source.kty === 'string' ? PUBLIC_MEMBERS[source.kty] : undefined;
+  if (members === undefined || !isSigningKey(source)) {
+    return undefined;
+  }
+  const jwk: Record<string, string> = { kty: source.kty as string };
+  for (const name of [...members, 'kid', 'alg']) {
+    const value = source[name];
+    if (value !== undefined && typeof value !== 'string') {
+      return undefined;
+    }
+    if (value !== undefined) {
+      jwk[name] = value;
+    }
+  }
+  return members.every((name) => jwk[name] !== undefined) ? (jwk as JWK) : undefined;
+}
+
+function isSigningKey(source: Record<string, unknown>): boolean {
+  if (source.use !== undefined && source.use !== 'sig') {
+    return false;
+  }
+  const operations = source.key_ops;
+  return operations === undefined || (Array.isArray(operations) && operations.includes('verify'));
+}

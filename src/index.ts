@@ -1,0 +1,12 @@
+export { configureOidcAuth } from './adapters/configure.js';
+export type { OidcAuthOptions, ProviderOptions } from './adapters/options.js';
+export { ConfigurationError } from './adapters/configuration-error.js';
+export { authorizationChecker, currentUserChecker } from './adapters/checkers.js';
+export { AuthMiddleware, MultiProviderAuthMiddleware } from './adapters/auth-middleware.js';
+export { Authorized } from './adapters/authorized.js';
+export { OIDC_AUTH, OIDC_CLOCK, OIDC_LOGGER } from './adapters/container-tokens.js';
+export { RoleRequirement, type RoleClaimOptions } from './authorization/role-requirement.js';
+export { AuthError, type AuthErrorCode } from './verification/errors.js';
+export { SUPPORTED_ALGORITHMS } from './verification/algorithms.js';
+export type { Clock } from './verification/clock.js';
+export type { LoggerProtocol } from './logging/logger-protocol.js';

@@ -1,0 +1,27 @@
+import { AuthError } from './errors.js';
+
+// RFC 6750 section 2.1: the scheme is case-insensitive and followed by one or more spaces.
+const BEARER_PREFIX = /^bearer +/i;
+// RFC 6750 b64token: the characters a bearer token may contain.
+const B64TOKEN = /^[A-Za-z0-9\-._~+/]+=*$/;
+
+/**
+ * Returns the bearer token of an `Authorization` header value, or `undefined` when the header is
+ * missing, empty, names another scheme, or carries no token.
+ *
+ * @throws {AuthError} `invalid_token` when the token is longer than `maxLength` characters (checked
+ * before anything else is done with it) or contains characters that no bearer token contains.
+ */
+export function extractBearerToken(header: string | undefined, maxLength: number): string | undefined {
+  if (header === undefined || !BEARER_PREFIX.test(header)) {
+    return undefined;
+  }
+  const token = header.replace(BEARER_PREFIX, '').trimEnd();
+  if (token.length === 0) {
+    return undefined;
+  }
+  if (token.length > maxLength || !B64TOKEN.test(token)) {
+    throw new AuthError('invalid_token');
+  }
+  return token;
+}

@@ -1,0 +1,34 @@
+import { decodeJwt, decodeProtectedHeader, type JWTPayload, type ProtectedHeaderParameters } from 'jose';
+
+import { AuthError } from './errors.js';
+
+/** The unverified header and payload of a compact JWS, read only to choose the provider and key. */
+export interface UnverifiedToken {
+  header: ProtectedHeaderParameters;
+  payload: JWTPayload;
+  issuer: string;
+}
+
+const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
+
+/**
+ * Decodes a compact JWS without verifying it.
+ *
+ * @throws {AuthError} `invalid_token` when the token is not three base64url segments, a segment is
+ * not a JSON object, or the payload has no string `iss`.
+ */
+export function decodeUnverified(token: string): UnverifiedToken {
+  if (!COMPACT_JWS.test(token)) {
+    throw new AuthError('invalid_token');
+  }
+  try {
+    const header = decodeProtectedHeader(token);
+    const payload = decodeJwt(token);
+    if (typeof payload.iss !== 'string' || payload.iss.length === 0) {
+      throw new AuthError('invalid_token');
+    }
+    return { header, payload, issuer: payload.iss };
+  } catch (error) {
+    throw error instanceof AuthError ? error : new AuthError('invalid_token', { cause: error });
+  }
+}

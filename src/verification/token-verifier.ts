@@ -1,0 +1,111 @@
+import { errors as joseErrors, jwtVerify, type JWTPayload } from 'jose';
+
+import { DocumentLoadError } from '../discovery/fetch-json.js';
+import { mayIssue } from '../discovery/issuer-rules.js';
+import type { ProviderDocuments } from '../discovery/provider-documents.js';
+import { warn, type LoggerProtocol } from '../logging/logger-protocol.js';
+import { isSupportedAlgorithm } from './algorithms.js';
+import type { Clock } from './clock.js';
+import { AuthError } from './errors.js';
+import { readKeyId, selectKey } from './key-selection.js';
+import { decodeUnverified } from './token-parts.js';
+
+/** A configured identity provider: where its documents are and which audiences it may issue for. */
+export interface TrustedProvider {
+  documents: ProviderDocuments;
+  audiences: readonly string[];
+  /** The claim that holds roles in this provider's tokens, when it differs from the default. */
+  rolesKey?: string;
+}
+
+/** The claims of a verified token and the provider that issued it. */
+export interface VerifiedToken {
+  claims: JWTPayload;
+  provider: TrustedProvider;
+}
+
+/** Settings that apply to every token. */
+export interface VerifierSettings {
+  algorithms: readonly string[];
+  /** Seconds of clock difference allowed on `exp`, `nbf` and `iat`. */
+  clockToleranceSeconds: number;
+}
+
+/**
+ * Verifies JWT access tokens against the configured providers. A token goes to the provider whose
+ * discovered issuer equals its `iss` exactly; only configured providers' documents are fetched.
+ */
+export class TokenVerifier {
+  constructor(
+    private readonly providers: readonly TrustedProvider[],
+    private readonly settings: VerifierSettings,
+    private readonly clock: Clock,
+    private readonly logger: LoggerProtocol,
+  ) {}
+
+  /**
+   * Verifies `token` and returns its claims.
+   *
+   * @throws {AuthError} `invalid_token`, `key_not_found` or `token_expired` for a token that fails;
+   * `provider_unavailable` when the issuer's documents cannot be loaded.
+   */
+  async verify(token: string): Promise<VerifiedToken> {
+    const unverified = decodeUnverified(token);
+    const alg = unverified.header.alg;
+    if (!isSupportedAlgorithm(alg) || !this.settings.algorithms.includes(alg)) {
+      throw new AuthError('invalid_token');
+    }
+    const kid = readKeyId(unverified.header);
+    if (kid === undefined) {
+      throw new AuthError('invalid_token');
+    }
+    const candidates = this.providers.filter((provider) => mayIssue(provider.documents.expectation, unverified.issuer));
+    let failure = new AuthError('invalid_token');
+    for (const provider of candidates) {
+      try {
+        if ((await provider.documents.issuer()) === unverified.issuer) {
+          return await this.verifyWith(provider, token, unverified.issuer, alg, kid);
+        }
+      } catch (error) {
+        failure = this.toAuthError(error);
+      }
+    }
+    throw failure;
+  }
+
+  private async verifyWith(
+    provider: TrustedProvider,
+    token: string,
+    issuer: string,
+    alg: string,
+    kid: string,
+  ): Promise<VerifiedToken> {
+    const keys = await provider.documents.keysFor(kid);
+    const key = selectKey(keys, kid, alg);
+    const { payload } = await jwtVerify(token, await key.importFor(alg), {
+      algorithms: [alg],
+      issuer,
+      audience: [...provider.audiences],
+      requiredClaims: ['exp'],
+      clockTolerance: this.settings.clockToleranceSeconds,
+      currentDate: new Date(this.clock.now()),
+    });
+    this.logger.debug('Token verified', { iss: payload.iss, sub: payload.sub, kid });
+    return { claims: payload, provider };
+  }
+
+  private toAuthError(error: unknown): AuthError {
+    if (error instanceof AuthError) {
+      return error;
+    }
+    if (error instanceof DocumentLoadError) {
+      warn(this.logger, 'Identity provider documents could not be loaded', { reason: error.message });
+      return new AuthError('provider_unavailable', { cause: error });
+    }
+    if (error instanceof joseErrors.JWTExpired) {
+      return new AuthError('token_expired', { cause: error });
+    }
+    this.logger.debug('Token rejected', { reason: error instanceof joseErrors.JOSEError ? error.code : String(error) });
+    return new AuthError('invalid_token', { cause: error });
+  }
+}

@@ -1,0 +1,79 @@
+import type { IncomingMessage } from 'node:http';
+
+import { Authorized as PlainAuthorized, Ctx, CurrentUser, Get, JsonController, Req } from 'routing-controllers';
+
+import { Authorized } from '../../src/index.js';
+
+type Claims = Record<string, unknown>;
+
+/** Routes that exercise every way the library guards an action. */
+@JsonController()
+export class TestController {
+  @Get('/public')
+  publicRoute(): Claims {
+    return { public: true };
+  }
+
+  @Get('/public/whoami')
+  publicWhoAmI(@CurrentUser() user?: Claims): Claims {
+    return { user: user ?? null };
+  }
+
+  @Get('/public/required-user')
+  publicRequiredUser(@CurrentUser({ required: true }) user: Claims): Claims {
+    return { sub: user.sub };
+  }
+
+  @Get('/me')
+  me(@CurrentUser() user: Claims): Claims {
+    return { sub: user.sub, roles: user.roles ?? null };
+  }
+
+  @Get('/any-token')
+  @Authorized()
+  anyToken(@CurrentUser() user: Claims): Claims {
+    return { sub: user.sub };
+  }
+
+  @Get('/admin')
+  @Authorized(['admin'])
+  admin(): Claims {
+    return { admin: true };
+  }
+
+  @Get('/editorial')
+  @PlainAuthorized(['admin', 'editor'])
+  editorial(): Claims {
+    return { editorial: true };
+  }
+
+  @Get('/reports')
+  @Authorized('reports.read', { rolesKey: 'scp', delimiter: ' ' })
+  reports(): Claims {
+    return { reports: true };
+  }
+
+  @Get('/permissions')
+  @Authorized(['superadmin'], { rolesKey: 'permissions' })
+  permissions(): Claims {
+    return { permissions: true };
+  }
+}
+
+/** Returns the claims the middleware put on the Koa context. */
+@JsonController('/koa-state')
+export class KoaStateController {
+  @Get('/')
+  state(@Ctx() context: { state: { user?: Claims } }): Claims {
+    return { sub: context.state.user?.sub ?? null };
+  }
+}
+
+/** Returns the claims the middleware put on the Express request. */
+@JsonController('/express-state')
+export class ExpressStateController {
+  @Get('/')
+  state(@Req() request: IncomingMessage & { user?: Claims }): Claims {
+    return { sub: request.user?.sub ?? null };
+  }
+}

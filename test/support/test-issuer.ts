@@ -1,0 +1,98 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+import { exportJWK, generateKeyPair, SignJWT, type JWK, type JWTPayload } from 'jose';
+
+/** A key pair of the test issuer; `publicJwk` is what its JWKS serves. */
+export interface IssuerKey {
+  kid: string;
+  alg: string;
+  privateKey: CryptoKey;
+  publicJwk: JWK;
+}
+
+/** Header fields a test may set or override when signing. */
+export interface SignOptions {
+  key?: IssuerKey;
+  header?: Record<string, unknown>;
+}
+
+/**
+ * A small OpenID provider on loopback for the tokens a real server would never sign: it serves a
+ * discovery document and a JWKS, counts the requests it gets, and signs any claims with its keys.
+ */
+export class TestIssuer {
+  readonly requests: string[] = [];
+  jwks: { keys: JWK[] } = { keys: [] };
+  private server: Server | undefined;
+  issuer = '';
+
+  private constructor(readonly keys: IssuerKey[]) {}
+
+  static async start(): Promise<TestIssuer> {
+    const issuer = new TestIssuer([await makeKey('test-key-1', 'RS256')]);
+    issuer.jwks = { keys: issuer.keys.map((key) => key.publicJwk) };
+    await issuer.listen();
+    return issuer;
+  }
+
+  get discoveryUrl(): string {
+    return `${this.issuer}/.well-known/openid-configuration`;
+  }
+
+  /** Signs `claims` with the first key (or `options.key`); `iss`, `iat` and `exp` default to valid values. */
+  async sign(claims: JWTPayload, options: SignOptions = {}): Promise<string> {
+    const key = options.key ?? this.keys[0];
+    const now = Math.floor(Date.now() / 1000);
+    return new SignJWT({ iss: this.issuer, iat: now, exp: now + 600, ...claims })
+      .setProtectedHeader({ alg: key.alg, kid: key.kid, typ: 'at+jwt', ...options.header })
+      .sign(key.privateKey);
+  }
+
+  /** Adds a new key to the JWKS the issuer serves, as a key rotation does. */
+  async addKey(kid: string, alg = 'RS256'): Promise<IssuerKey> {
+    const key = await makeKey(kid, alg);
+    this.keys.push(key);
+    this.jwks.keys.push(key.publicJwk);
+    return key;
+  }
+
+  /** Returns how many requests went to `path`. */
+  count(path: string): number {
+    return this.requests.filter((requested) => requested === path).length;
+  }
+
+  close(): Promise<void> {
+    return new Promise((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+  }
+
+  private listen(): Promise<void> {
+    this.server = createServer((request, response) => {
+      const path = request.url ?? '/';
+      this.requests.push(path);
+      const body = this.documentFor(path);
+      response.writeHead(body === undefined ? 404 : 200, { 'content-type': 'application/json' });
+      response.end(JSON.stringify(body ?? { error: 'not_found' }));
+    });
+    return new Promise((resolve) => {
+      this.server?.listen(0, '127.0.0.1', () => {
+        this.issuer = `http://127.0.0.1:${(this.server?.address() as AddressInfo).port}`;
+        resolve();
+      });
+    });
+  }
+
+  private documentFor(path: string): unknown {
+    if (path === '/.well-known/openid-configuration') {
+      return { issuer: this.issuer, jwks_uri: `${this.issuer}/jwks`, id_token_signing_alg_values_supported: ['RS256'] };
+    }
+    return path === '/jwks' ? this.jwks : undefined;
+  }
+}
+
+/** Generates a key pair whose public JWK carries `kid`, `alg` and `use: sig`. */
+export async function makeKey(kid: string, alg: string): Promise<IssuerKey> {
+  const { privateKey, publicKey } = await generateKeyPair(alg, { extractable: true });
+  const publicJwk = { ...(await exportJWK(publicKey)), kid, alg, use: 'sig' };
+  return { kid, alg, privateKey, publicJwk };
+}
