@@ -1,3 +1,6 @@
+// Decorators of class-validator, class-transformer and routing-controllers read design-time types through it.
+import 'reflect-metadata';
+
 export { configureOidcAuth } from './adapters/configure.js';
 export type { OidcAuthOptions, ProviderOptions } from './adapters/options.js';
 export { ConfigurationError } from './adapters/configuration-error.js';
@@ -10,3 +13,12 @@ export { AuthError, type AuthErrorCode } from './verification/errors.js';
 export { SUPPORTED_ALGORITHMS } from './verification/algorithms.js';
 export type { Clock } from './verification/clock.js';
 export type { LoggerProtocol } from './logging/logger-protocol.js';
+export {
+  getOidcUrls,
+  OIDCProvider,
+  ProviderConfigurationError,
+  registerCustomProvider,
+  unregisterCustomProvider,
+  type ProviderErrorCode,
+  type ProviderFields,
+} from './providers/index.js';
