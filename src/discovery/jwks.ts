@@ -52,11 +52,17 @@ export function readVerificationKeys(document: unknown, algorithms: readonly str
   const usable: VerificationKey[] = [];
   for (const entry of keys) {
     const jwk = toPublicJwk(entry);
-    if (jwk !== undefined && algorithms.some((alg) => keyFitsAlgorithm(alg, jwk.kty ?? '', jwk.crv))) {
+    if (jwk !== undefined && fitsAnyAlgorithm(jwk, algorithms)) {
       usable.push(new VerificationKey(jwk, jwk.kid));
     }
   }
   return usable;
+}
+
+// A key that names its own algorithm is usable only when that algorithm is allowed.
+function fitsAnyAlgorithm(jwk: JWK, algorithms: readonly string[]): boolean {
+  const candidates = jwk.alg === undefined ? algorithms : algorithms.filter((alg) => alg === jwk.alg);
+  return candidates.some((alg) => keyFitsAlgorithm(alg, jwk.kty ?? '', jwk.crv));
 }
 
 function toPublicJwk(entry: unknown): JWK | undefined {

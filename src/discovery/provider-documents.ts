@@ -29,6 +29,7 @@ export class ProviderDocuments {
   private readonly discovery: CachedValue<Discovery>;
   private readonly keys: CachedValue<VerificationKey[]>;
   private lastKeyRefetch = Number.NEGATIVE_INFINITY;
+  private keyFetches = 0;
 
   constructor(
     readonly expectation: IssuerExpectation,
@@ -47,11 +48,12 @@ export class ProviderDocuments {
 
   /**
    * Returns the provider's usable keys. When none has the id `kid`, refetches the JWKS once, unless
-   * another refetch happened within the cooldown.
+   * the keys were just fetched for this call or another refetch happened within the cooldown.
    */
   async keysFor(kid: string | undefined): Promise<VerificationKey[]> {
+    const fetchesBefore = this.keyFetches;
     const keys = await this.keys.get();
-    if (kid === undefined || keys.some((key) => key.kid === kid)) {
+    if (kid === undefined || keys.some((key) => key.kid === kid) || this.keyFetches !== fetchesBefore) {
       return keys;
     }
     const now = this.clock.now();
@@ -84,6 +86,7 @@ export class ProviderDocuments {
     if (keys === undefined) {
       throw new DocumentLoadError(`The JWKS at ${jwksUri} has no keys array.`);
     }
+    this.keyFetches += 1;
     this.logger.debug('Loaded JWKS', { jwksUri, usableKeys: keys.length });
     return keys;
   }

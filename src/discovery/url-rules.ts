@@ -19,7 +19,7 @@ export function checkDocumentUrl(value: string): string | undefined {
   if (url.username !== '' || url.password !== '') {
     return 'must not contain a user name or password';
   }
-  if (url.hash !== '') {
+  if (value.includes('#')) {
     return 'must not contain a fragment';
   }
   return undefined;

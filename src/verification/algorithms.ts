@@ -30,5 +30,8 @@ export function keyFitsAlgorithm(alg: string, kty: string, crv: string | undefin
   if (alg.startsWith('ES')) {
     return kty === 'EC' && crv === EC_CURVES[alg];
   }
-  return kty === 'OKP' && crv === 'Ed25519';
+  if (alg === 'EdDSA' || alg === 'Ed25519') {
+    return kty === 'OKP' && crv === 'Ed25519';
+  }
+  return false;
 }
