@@ -1,0 +1,100 @@
+import { expect } from 'chai';
+
+import { AuthError } from '../src/verification/errors.js';
+import { decodeUnverified } from '../src/verification/token-parts.js';
+import { errorThrownBy } from './support/unit/rejection.js';
+
+function segment(value: unknown): string {
+  return Buffer.from(typeof value === 'string' ? value : JSON.stringify(value)).toString('base64url');
+}
+
+function token(header: unknown, payload: unknown, signature = 'c2lnbmF0dXJl'): string {
+  return `${segment(header)}.${segment(payload)}.${signature}`;
+}
+
+const HEADER = { alg: 'RS256', kid: 'key-1', typ: 'at+jwt' };
+const PAYLOAD = { iss: 'https://login.example.com', sub: 'user-1', aud: 'api://example', exp: 2_000_000_000 };
+
+function errorCode(value: string): string | undefined {
+  const error = errorThrownBy(() => decodeUnverified(value));
+  expect(error).to.be.instanceOf(AuthError);
+  return (error as AuthError).code;
+}
+
+describe('decodeUnverified', () => {
+  describe('good tokens', () => {
+    it('returns header', () => {
+      expect(decodeUnverified(token(HEADER, PAYLOAD)).header).to.deep.equal(HEADER);
+    });
+
+    it('returns payload', () => {
+      expect(decodeUnverified(token(HEADER, PAYLOAD)).payload).to.deep.equal(PAYLOAD);
+    });
+
+    it('returns issuer', () => {
+      expect(decodeUnverified(token(HEADER, PAYLOAD)).issuer).to.equal('https://login.example.com');
+    });
+
+    it('keeps issuer exactly', () => {
+      const issuer = 'https://login.example.com/tenant/';
+
+      expect(decodeUnverified(token(HEADER, { ...PAYLOAD, iss: issuer })).issuer).to.equal(issuer);
+    });
+
+    it('decodes base64url characters', () => {
+      const payload = { ...PAYLOAD, name: '>>>???' };
+      const value = token(HEADER, payload);
+      expect(value).to.match(/[-_]/);
+
+      expect(decodeUnverified(value).payload).to.deep.equal(payload);
+    });
+  });
+
+  describe('malformed tokens', () => {
+    const good = token(HEADER, PAYLOAD);
+    const [header, payload, signature] = good.split('.');
+    const cases: Array<[string, string]> = [
+      ['empty string', ''],
+      ['one segment', header],
+      ['two segments', `${header}.${payload}`],
+      ['four segments', `${good}.${signature}`],
+      ['five segments', `${good}.${header}.${payload}`],
+      ['empty signature', `${header}.${payload}.`],
+      ['empty payload', `${header}..${signature}`],
+      ['standard base64 plus', `${header}.${payload}+.${signature}`],
+      ['standard base64 slash', `${header}.${payload}/.${signature}`],
+      ['base64 padding', `${header}.${payload}=.${signature}`],
+      ['whitespace', `${header}. ${payload}.${signature}`],
+      ['non-JSON header', `${segment('not json')}.${payload}.${signature}`],
+      ['non-JSON payload', `${header}.${segment('not json')}.${signature}`],
+      ['header that is array', token([HEADER], PAYLOAD)],
+      ['payload that is array', token(HEADER, [PAYLOAD])],
+      ['payload that is string', token(HEADER, 'https://login.example.com')],
+      ['payload that is number', token(HEADER, 42)],
+      ['payload that is null', token(HEADER, null)],
+    ];
+
+    for (const [label, value] of cases) {
+      it(`rejects ${label}`, () => {
+        expect(errorCode(value)).to.equal('invalid_token');
+      });
+    }
+  });
+
+  describe('issuer claim', () => {
+    const payloads: Array<[string, unknown]> = [
+      ['missing iss', { ...PAYLOAD, iss: undefined }],
+      ['empty iss', { ...PAYLOAD, iss: '' }],
+      ['numeric iss', { ...PAYLOAD, iss: 42 }],
+      ['array iss', { ...PAYLOAD, iss: ['https://login.example.com'] }],
+      ['object iss', { ...PAYLOAD, iss: { url: 'https://login.example.com' } }],
+      ['null iss', { ...PAYLOAD, iss: null }],
+    ];
+
+    for (const [label, payload] of payloads) {
+      it(`rejects ${label}`, () => {
+        expect(errorCode(token(HEADER, payload))).to.equal('invalid_token');
+      });
+    }
+  });
+});

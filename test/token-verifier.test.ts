@@ -1,0 +1,308 @@
+import { expect } from 'chai';
+import type { JWTPayload } from 'jose';
+
+import { ProviderDocuments, type DocumentSettings } from '../src/discovery/provider-documents.js';
+import { SUPPORTED_ALGORITHMS } from '../src/verification/algorithms.js';
+import { AuthError } from '../src/verification/errors.js';
+import { TokenVerifier, type TrustedProvider, type VerifierSettings } from '../src/verification/token-verifier.js';
+import { CountingLogger } from './support/counting-logger.js';
+import { TestIssuer, type IssuerKey } from './support/test-issuer.js';
+import { DocumentServer } from './support/unit/document-server.js';
+import { ManualClock } from './support/unit/manual-clock.js';
+import { rejectionOf } from './support/unit/rejection.js';
+
+const AUDIENCE = 'api://example';
+const START_MS = 1_700_000_000_000;
+const START_SECONDS = START_MS / 1000;
+const TOLERANCE_SECONDS = 30;
+
+const DOCUMENT_SETTINGS: DocumentSettings = {
+  oidcTtlMs: 3_600_000,
+  jwksTtlMs: 600_000,
+  keyRefetchCooldownMs: 30_000,
+  limits: { timeoutMs: 2_000, maxBytes: 100_000 },
+  algorithms: SUPPORTED_ALGORITHMS,
+};
+
+describe('TokenVerifier', () => {
+  let issuer: TestIssuer;
+  let ecKey: IssuerKey;
+  let clock: ManualClock;
+  let logger: CountingLogger;
+
+  before(async () => {
+    issuer = await TestIssuer.start();
+    ecKey = await issuer.addKey('ec-key-1', 'ES256');
+  });
+
+  after(async () => {
+    await issuer.close();
+  });
+
+  beforeEach(() => {
+    clock = new ManualClock(START_MS);
+    logger = new CountingLogger();
+  });
+
+  function providerFor(discoveryUrl: string, audiences: readonly string[] = [AUDIENCE]): TrustedProvider {
+    const documents = new ProviderDocuments(
+      { discoveryUrl, sameOriginIssuer: false },
+      DOCUMENT_SETTINGS,
+      clock,
+      logger,
+    );
+    return { documents, audiences };
+  }
+
+  function verifierFor(
+    providers: TrustedProvider[] = [providerFor(issuer.discoveryUrl)],
+    algorithms: readonly string[] = ['RS256'],
+  ): TokenVerifier {
+    const settings: VerifierSettings = { algorithms, clockToleranceSeconds: TOLERANCE_SECONDS };
+    return new TokenVerifier(providers, settings, clock, logger);
+  }
+
+  /** Signs a token that is valid at the injected clock's start for `AUDIENCE`. */
+  function signValid(claims: JWTPayload = {}, options: Parameters<TestIssuer['sign']>[1] = {}): Promise<string> {
+    return issuer.sign(
+      { sub: 'user-1', aud: AUDIENCE, iat: START_SECONDS, exp: START_SECONDS + 600, ...claims },
+      options,
+    );
+  }
+
+  async function failureCode(verifier: TokenVerifier, token: string): Promise<string | undefined> {
+    const error = await rejectionOf(verifier.verify(token));
+    expect(error).to.be.instanceOf(AuthError);
+    return (error as AuthError).code;
+  }
+
+  describe('valid tokens', () => {
+    it('returns claims of valid token', async () => {
+      const verified = await verifierFor().verify(await signValid());
+
+      expect(verified.claims.sub).to.equal('user-1');
+      expect(verified.claims.iss).to.equal(issuer.issuer);
+    });
+
+    it('returns issuing provider', async () => {
+      const provider = providerFor(issuer.discoveryUrl);
+
+      const verified = await verifierFor([provider]).verify(await signValid());
+
+      expect(verified.provider).to.equal(provider);
+    });
+
+    it('accepts audience array with configured audience', async () => {
+      const token = await signValid({ aud: ['api://other', AUDIENCE] });
+
+      expect((await verifierFor().verify(token)).claims.aud).to.deep.equal(['api://other', AUDIENCE]);
+    });
+
+    it('accepts any configured audience', async () => {
+      const token = await signValid({ aud: 'api://second' });
+      const verifier = verifierFor([providerFor(issuer.discoveryUrl, [AUDIENCE, 'api://second'])]);
+
+      expect((await verifier.verify(token)).claims.sub).to.equal('user-1');
+    });
+
+    it('accepts ES256 token when allowed', async () => {
+      const token = await signValid({}, { key: ecKey });
+
+      const verified = await verifierFor(undefined, ['RS256', 'ES256']).verify(token);
+
+      expect(verified.claims.sub).to.equal('user-1');
+    });
+
+    it('routes token to provider of its issuer', async () => {
+      const other = await DocumentServer.start();
+      try {
+        other.serveJson('/.well-known/openid-configuration', { issuer: other.baseUrl, jwks_uri: other.url('/jwks') });
+        const target = providerFor(issuer.discoveryUrl);
+        const verifier = verifierFor([providerFor(other.url('/.well-known/openid-configuration')), target]);
+
+        const verified = await verifier.verify(await signValid());
+
+        expect(verified.provider).to.equal(target);
+        expect(other.requests).to.deep.equal([]);
+      } finally {
+        await other.close();
+      }
+    });
+  });
+
+  describe('time claims', () => {
+    it('rejects token expired by injected clock', async () => {
+      const token = await signValid();
+
+      clock.advance((600 + TOLERANCE_SECONDS + 1) * 1000);
+
+      expect(await failureCode(verifierFor(), token)).to.equal('token_expired');
+    });
+
+    it('accepts expiry within tolerance', async () => {
+      const token = await signValid();
+
+      clock.advance((600 + TOLERANCE_SECONDS - 1) * 1000);
+
+      expect((await verifierFor().verify(token)).claims.sub).to.equal('user-1');
+    });
+
+    it('rejects nbf beyond tolerance', async () => {
+      const token = await signValid({ nbf: START_SECONDS + TOLERANCE_SECONDS + 1 });
+
+      expect(await failureCode(verifierFor(), token)).to.equal('invalid_token');
+    });
+
+    it('accepts nbf within tolerance', async () => {
+      const token = await signValid({ nbf: START_SECONDS + TOLERANCE_SECONDS - 1 });
+
+      expect((await verifierFor().verify(token)).claims.sub).to.equal('user-1');
+    });
+
+    it('rejects missing exp', async () => {
+      const token = await signValid({ exp: undefined });
+
+      expect(await failureCode(verifierFor(), token)).to.equal('invalid_token');
+    });
+  });
+
+  describe('audience', () => {
+    it('rejects wrong audience', async () => {
+      expect(await failureCode(verifierFor(), await signValid({ aud: 'api://other' }))).to.equal('invalid_token');
+    });
+
+    it('rejects audience array without configured audience', async () => {
+      const token = await signValid({ aud: ['api://other', 'api://third'] });
+
+      expect(await failureCode(verifierFor(), token)).to.equal('invalid_token');
+    });
+
+    it('rejects missing audience', async () => {
+      expect(await failureCode(verifierFor(), await signValid({ aud: undefined }))).to.equal('invalid_token');
+    });
+  });
+
+  describe('issuer routing', () => {
+    it('rejects issuer with added trailing slash', async () => {
+      const token = await signValid({ iss: `${issuer.issuer}/` });
+
+      expect(await failureCode(verifierFor(), token)).to.equal('invalid_token');
+    });
+
+    it('rejects unconfigured issuer without fetching', async () => {
+      const before = issuer.requests.length;
+      const token = await signValid({ iss: 'https://login.example.com' });
+
+      expect(await failureCode(verifierFor(), token)).to.equal('invalid_token');
+      expect(issuer.requests.length).to.equal(before);
+    });
+  });
+
+  describe('algorithms and keys', () => {
+    it('rejects algorithm not in allowlist', async () => {
+      const token = await signValid();
+
+      expect(await failureCode(verifierFor(undefined, ['ES256']), token)).to.equal('invalid_token');
+    });
+
+    it('rejects ES256 token when not allowed', async () => {
+      const token = await signValid({}, { key: ecKey });
+
+      expect(await failureCode(verifierFor(), token)).to.equal('invalid_token');
+    });
+
+    it('rejects unsigned token', async () => {
+      const payload = (await signValid()).split('.')[1];
+      const unsigned = `${headerSegment({ alg: 'none', kid: 'test-key-1' })}.${payload}.`;
+
+      expect(await failureCode(verifierFor(), unsigned)).to.equal('invalid_token');
+    });
+
+    it('rejects token without kid', async () => {
+      const token = await signValid({}, { header: { kid: undefined } });
+
+      expect(await failureCode(verifierFor(), token)).to.equal('invalid_token');
+    });
+
+    it('rejects unknown kid', async () => {
+      const token = await signValid({}, { header: { kid: 'unknown-key' } });
+
+      expect(await failureCode(verifierFor(), token)).to.equal('key_not_found');
+    });
+
+    it('rejects kid of key with other algorithm', async () => {
+      const token = await signValid({}, { header: { kid: ecKey.kid } });
+
+      expect(await failureCode(verifierFor(), token)).to.equal('invalid_token');
+    });
+
+    it('rejects changed payload', async () => {
+      const [header, , signature] = (await signValid()).split('.');
+      const payload = Buffer.from(
+        JSON.stringify({ iss: issuer.issuer, sub: 'admin', aud: AUDIENCE, exp: START_SECONDS + 600 }),
+      ).toString('base64url');
+
+      expect(await failureCode(verifierFor(), `${header}.${payload}.${signature}`)).to.equal('invalid_token');
+    });
+
+    it('rejects token signed by unpublished key', async () => {
+      const stranger = await TestIssuer.start();
+      try {
+        const token = await stranger.sign(
+          { iss: issuer.issuer, aud: AUDIENCE, iat: START_SECONDS, exp: START_SECONDS + 600 },
+          { header: { kid: 'test-key-1' } },
+        );
+
+        expect(await failureCode(verifierFor(), token)).to.equal('invalid_token');
+      } finally {
+        await stranger.close();
+      }
+    });
+  });
+
+  describe('unavailable provider', () => {
+    let server: DocumentServer;
+
+    beforeEach(async () => {
+      server = await DocumentServer.start();
+      server.serveJson('/.well-known/openid-configuration', { error: 'unavailable' }, 503);
+    });
+
+    afterEach(async () => {
+      await server.close();
+    });
+
+    it('reports provider_unavailable', async () => {
+      const verifier = verifierFor([providerFor(server.url('/.well-known/openid-configuration'))]);
+      const token = await signValid({ iss: server.baseUrl });
+
+      expect(await failureCode(verifier, token)).to.equal('provider_unavailable');
+    });
+
+    it('provider_unavailable is status 500', async () => {
+      const verifier = verifierFor([providerFor(server.url('/.well-known/openid-configuration'))]);
+      const error = await rejectionOf(verifier.verify(await signValid({ iss: server.baseUrl })));
+
+      expect((error as AuthError).status).to.equal(500);
+    });
+
+    it('logs warning for unavailable provider', async () => {
+      const verifier = verifierFor([providerFor(server.url('/.well-known/openid-configuration'))]);
+
+      await rejectionOf(verifier.verify(await signValid({ iss: server.baseUrl })));
+
+      expect(logger.lines.filter((line) => line.level === 'warn')).to.have.lengthOf(1);
+    });
+
+    it('reports provider_unavailable for missing JWKS', async () => {
+      server.serveJson('/.well-known/openid-configuration', { issuer: server.baseUrl, jwks_uri: server.url('/jwks') });
+      const verifier = verifierFor([providerFor(server.url('/.well-known/openid-configuration'))]);
+
+      expect(await failureCode(verifier, await signValid({ iss: server.baseUrl }))).to.equal('provider_unavailable');
+    });
+  });
+});
+
+function headerSegment(header: Record<string, unknown>): string {
+  return Buffer.from(JSON.stringify(header)).toString('base64url');
+}
