@@ -1,0 +1,40 @@
+import { Authorized as RoutingAuthorized, CurrentUser, Get, JsonController } from 'routing-controllers';
+import type { JWTPayload } from 'jose';
+import { Authorized } from '../src/index.js';
+
+/** Routes that show each way the library guards a request. */
+@JsonController()
+export class ExampleController {
+  /** Listed in `excludedPaths`, so it needs no token. */
+  @Get('/public')
+  getPublic(): { message: string } {
+    return { message: 'This route needs no token.' };
+  }
+
+  /** Needs any valid token, and returns who the token belongs to. */
+  @Get('/me')
+  getMe(@CurrentUser({ required: true }) claims: JWTPayload): { sub?: string; roles: unknown } {
+    return { sub: claims.sub, roles: claims.roles ?? [] };
+  }
+
+  /** Needs the `admin` value in the `roles` claim. */
+  @Get('/admin')
+  @Authorized(['admin'])
+  getAdmin(): { message: string } {
+    return { message: 'Welcome, admin.' };
+  }
+
+  /** Needs `reports.read` among the space-delimited scopes of the `scp` claim. */
+  @Get('/reports')
+  @Authorized('reports.read', { rolesKey: 'scp', delimiter: ' ' })
+  getReports(): { reports: string[] } {
+    return { reports: ['2024-q1', '2024-q2'] };
+  }
+
+  /** Uses the plain routing-controllers decorator, which the library's authorizationChecker serves. */
+  @Get('/editorial')
+  @RoutingAuthorized(['admin', 'editor'])
+  getEditorial(): { message: string } {
+    return { message: 'Editorial desk.' };
+  }
+}
