@@ -22,3 +22,7 @@ export {
   type ProviderErrorCode,
   type ProviderFields,
 } from './providers/index.js';
+export { TokenCacheSingleton, revokeToken } from './adapters/token-cache-singleton.js';
+export { OIDC_TOKEN_CACHE } from './adapters/container-tokens.js';
+export { TokenCache } from './cache/token-cache.js';
+export type { CacheProtocol, TokenPage } from './cache/cache-protocol.js';

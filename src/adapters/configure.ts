@@ -1,15 +1,25 @@
 import { Container } from 'typedi';
 
+import type { CacheProtocol } from '../cache/cache-protocol.js';
+import { TokenCache } from '../cache/token-cache.js';
+import { cacheNamespace } from '../cache/token-key.js';
+import { VerifiedTokenCache } from '../cache/verified-token-cache.js';
 import { ProviderDocuments, type DocumentSettings } from '../discovery/provider-documents.js';
 import { DebuglogLogger } from '../logging/debuglog-logger.js';
 import { warn, type LoggerProtocol } from '../logging/logger-protocol.js';
 import { systemClock, type Clock } from '../verification/clock.js';
 import { TokenVerifier, type TrustedProvider } from '../verification/token-verifier.js';
-import { OIDC_AUTH, OIDC_CLOCK, OIDC_LOGGER } from './container-tokens.js';
+import { OIDC_AUTH, OIDC_CLOCK, OIDC_LOGGER, OIDC_TOKEN_CACHE } from './container-tokens.js';
 import { OidcAuth } from './oidc-auth.js';
 import type { OidcAuthOptions } from './options.js';
 import { RequestAuthenticator } from './request-authenticator.js';
 import { resolveOptions, type ResolvedOptions } from './resolve-options.js';
+
+// After a token-cache store failure, requests skip the store this long before it is tried again.
+const STORE_RETRY_AFTER_MS = 5000;
+
+// In-memory caches this module created, which a later configuration may replace with its own.
+const defaultCaches = new WeakSet<CacheProtocol>();
 
 /**
  * Validates `options` and registers the library's services in the TypeDI container, so that
@@ -29,18 +39,43 @@ import { resolveOptions, type ResolvedOptions } from './resolve-options.js';
  */
 export function configureOidcAuth(options: OidcAuthOptions): void {
   const resolved = resolveOptions(options);
+  registerDefaults(resolved);
+  const logger = containerLogger();
+  const clock: Clock = { now: () => Container.get(OIDC_CLOCK).now() };
+  const providers = trustedProviders(resolved, clock, logger);
+  const verifier = new TokenVerifier(providers, resolved, clock, logger);
+  const cache = resolved.tokenTtlMs === 0 ? undefined : tokenCache(resolved, providers, clock, logger);
+  const authenticator = new RequestAuthenticator(verifier, cache, resolved.excludedPaths, resolved.maxTokenLength, logger);
+  Container.set(OIDC_AUTH, new OidcAuth(authenticator, resolved.rolesKey, resolved.realm));
+  logger.debug('Configured', { providers: resolved.providers.length, tokenCache: cache !== undefined });
+}
+
+function registerDefaults(resolved: ResolvedOptions): void {
   if (resolved.logger !== undefined || !Container.has(OIDC_LOGGER)) {
     Container.set(OIDC_LOGGER, resolved.logger ?? new DebuglogLogger());
   }
   if (!Container.has(OIDC_CLOCK)) {
     Container.set(OIDC_CLOCK, systemClock);
   }
-  const logger = containerLogger();
-  const clock: Clock = { now: () => Container.get(OIDC_CLOCK).now() };
-  const verifier = new TokenVerifier(trustedProviders(resolved, clock, logger), resolved, clock, logger);
-  const authenticator = new RequestAuthenticator(verifier, resolved.excludedPaths, resolved.maxTokenLength);
-  Container.set(OIDC_AUTH, new OidcAuth(authenticator, resolved.rolesKey, resolved.realm));
-  logger.debug('Configured', { providers: resolved.providers.length });
+  const named = resolved.tokenCache;
+  if (named !== undefined) {
+    Container.set(OIDC_TOKEN_CACHE, 'custom' in named ? named.custom : new TokenCache(named.store));
+  } else if (!Container.has(OIDC_TOKEN_CACHE) || defaultCaches.has(Container.get(OIDC_TOKEN_CACHE))) {
+    const memory = new TokenCache(undefined, resolved.tokenCacheMaxsize);
+    defaultCaches.add(memory);
+    Container.set(OIDC_TOKEN_CACHE, memory);
+  }
+}
+
+function tokenCache(resolved: ResolvedOptions, providers: TrustedProvider[], clock: Clock, logger: LoggerProtocol): VerifiedTokenCache {
+  const settings = {
+    namespace: cacheNamespace(resolved.providers),
+    tokenTtlMs: resolved.tokenTtlMs,
+    timeoutMs: resolved.tokenCacheTimeoutMs,
+    retryAfterMs: STORE_RETRY_AFTER_MS,
+    clockToleranceSeconds: resolved.clockToleranceSeconds,
+  };
+  return new VerifiedTokenCache(() => Container.get(OIDC_TOKEN_CACHE), providers, settings, clock, logger);
 }
 
 function trustedProviders(resolved: ResolvedOptions, clock: Clock, logger: LoggerProtocol): TrustedProvider[] {

@@ -1,5 +1,6 @@
 import { Token } from 'typedi';
 
+import type { CacheProtocol } from '../cache/cache-protocol.js';
 import type { LoggerProtocol } from '../logging/logger-protocol.js';
 import type { Clock } from '../verification/clock.js';
 import type { OidcAuth } from './oidc-auth.js';
@@ -12,3 +13,10 @@ export const OIDC_LOGGER = new Token<LoggerProtocol>('routing-controllers-oidc:l
 
 /** The clock for claim checks and every time to live. Set it before `configureOidcAuth` to replace it. */
 export const OIDC_CLOCK = new Token<Clock>('routing-controllers-oidc:clock');
+
+/**
+ * The verified-token cache. Set it (before or after `configureOidcAuth`) to a `TokenCache` on Redis
+ * or SQLite, or to any `CacheProtocol`; `configureOidcAuth` fills it with an in-memory `TokenCache`
+ * when it is empty.
+ */
+export const OIDC_TOKEN_CACHE = new Token<CacheProtocol>('routing-controllers-oidc:token-cache');

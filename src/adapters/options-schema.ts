@@ -77,7 +77,7 @@ export class OidcAuthOptionsSchema {
   @Type(() => ProviderOptionsSchema)
   providers?: ProviderOptionsSchema[];
 
-  @IsOptional() @IsArray() @IsString({ each: true }) @Matches(/^\//, { each: true, message: 'each of $property must start with /' })
+  @IsOptional() @IsArray() @IsString({ each: true }) @Matches(/^\//, { each: true, message: 'every entry must start with /' })
   excludedPaths?: string[];
 
   @IsOptional() @IsString() @MinLength(1) rolesKey?: string;
@@ -90,11 +90,15 @@ export class OidcAuthOptionsSchema {
   @IsOptional()
   @IsArray()
   @ArrayNotEmpty()
-  @IsIn([...SUPPORTED_ALGORITHMS], { each: true, message: `each of $property must be one of ${SUPPORTED_ALGORITHMS.join(', ')}` })
+  @IsIn([...SUPPORTED_ALGORITHMS], { each: true, message: `every entry must be one of ${SUPPORTED_ALGORITHMS.join(', ')}` })
   algorithms?: string[];
 
   @IsOptional() @IsInt() @Min(1024) maxDocumentSize?: number;
   @IsOptional() @IsInt() @Min(64) maxTokenLength?: number;
+
+  @IsOptional() @IsInt(SECONDS) @Min(0, SECONDS) tokenTtl?: number;
+  @IsOptional() @IsInt() @Min(1) tokenCacheMaxsize?: number;
+  @IsOptional() @IsInt() @Min(1) tokenCacheTimeoutMs?: number;
 
   @IsOptional()
   @IsString()

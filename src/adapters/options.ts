@@ -1,3 +1,6 @@
+import type Keyv from 'keyv';
+
+import type { CacheProtocol } from '../cache/cache-protocol.js';
 import type { LoggerProtocol } from '../logging/logger-protocol.js';
 
 /** One identity provider of a multi-provider configuration. */
@@ -50,4 +53,14 @@ export interface OidcAuthOptions extends Partial<ProviderOptions> {
   maxTokenLength?: number;
   /** The `realm` of `WWW-Authenticate` headers. Default `'api'`. */
   realm?: string;
+  /** Seconds a verified token is kept in the token cache, at most until its `exp`. 0 turns the cache off. Default 300. */
+  tokenTtl?: number;
+  /** Most tokens the default in-memory cache keeps; the least recently used go first. Default 1000. */
+  tokenCacheMaxsize?: number;
+  /** A Keyv instance to keep verified tokens in, such as one on `@keyv/redis` or `@keyv/sqlite`. Default: in memory. */
+  tokenCacheStore?: Keyv;
+  /** A cache of your own instead of the Keyv-backed `TokenCache`. */
+  customTokenCache?: CacheProtocol;
+  /** Milliseconds a token-cache operation may take before the request goes on without the cache. Default 250. */
+  tokenCacheTimeoutMs?: number;
 }

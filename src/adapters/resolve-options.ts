@@ -1,6 +1,9 @@
 import { plainToInstance } from 'class-transformer';
 import { validateSync, type ValidationError } from 'class-validator';
 
+import type Keyv from 'keyv';
+
+import { isCacheProtocol, type CacheProtocol } from '../cache/cache-protocol.js';
 import { issuerPrefix } from '../discovery/issuer-rules.js';
 import { checkDocumentUrl } from '../discovery/url-rules.js';
 import { isLogger, type LoggerProtocol } from '../logging/logger-protocol.js';
@@ -33,6 +36,11 @@ export interface ResolvedOptions {
   maxDocumentSize: number;
   maxTokenLength: number;
   realm: string;
+  tokenTtlMs: number;
+  tokenCacheMaxsize: number;
+  tokenCacheTimeoutMs: number;
+  /** The cache the options name, if any: a custom cache, or a Keyv store to wrap in `TokenCache`. */
+  tokenCache?: { custom: CacheProtocol } | { store: Keyv };
 }
 
 /**
@@ -45,10 +53,11 @@ export function resolveOptions(options: OidcAuthOptions): ResolvedOptions {
   if (options === null || typeof options !== 'object') {
     throw new ConfigurationError('options', 'configureOidcAuth expects an options object.');
   }
-  const { logger, ...rest } = options;
+  const { logger, customTokenCache, tokenCacheStore, ...rest } = options;
   if (logger !== undefined && !isLogger(logger)) {
     throw new TypeError('Logger must implement the logging protocol.');
   }
+  const tokenCache = resolveTokenCache(customTokenCache, tokenCacheStore);
   const schema = plainToInstance(OidcAuthOptionsSchema, rest);
   const errors = validateSync(schema, { whitelist: true, forbidNonWhitelisted: true });
   if (errors.length > 0) {
@@ -68,7 +77,41 @@ export function resolveOptions(options: OidcAuthOptions): ResolvedOptions {
     maxDocumentSize: schema.maxDocumentSize ?? 512 * 1024,
     maxTokenLength: schema.maxTokenLength ?? 8192,
     realm: schema.realm ?? 'api',
+    tokenTtlMs: (schema.tokenTtl ?? 300) * 1000,
+    tokenCacheMaxsize: schema.tokenCacheMaxsize ?? 1000,
+    tokenCacheTimeoutMs: schema.tokenCacheTimeoutMs ?? 250,
+    tokenCache,
   };
+}
+
+function resolveTokenCache(custom: unknown, store: unknown): ResolvedOptions['tokenCache'] {
+  if (custom !== undefined && store !== undefined) {
+    throw new ConfigurationError('customTokenCache', "Set either 'customTokenCache' or 'tokenCacheStore', not both.");
+  }
+  if (custom !== undefined) {
+    if (!isCacheProtocol(custom)) {
+      throw new ConfigurationError(
+        'customTokenCache',
+        "Invalid option 'customTokenCache': it must implement CacheProtocol (addToken, getToken, removeToken, clear and listTokens).",
+      );
+    }
+    return { custom };
+  }
+  if (store !== undefined) {
+    if (!isKeyvLike(store)) {
+      throw new ConfigurationError('tokenCacheStore', "Invalid option 'tokenCacheStore': it must be a Keyv instance (get, set, getMany, delete and clear).");
+    }
+    return { store };
+  }
+  return undefined;
+}
+
+function isKeyvLike(value: unknown): value is Keyv {
+  if (value === null || typeof value !== 'object') {
+    return false;
+  }
+  const candidate = value as Record<string, unknown>;
+  return ['get', 'set', 'getMany', 'delete', 'clear'].every((name) => typeof candidate[name] === 'function');
 }
 
 function resolveProviders(schema: OidcAuthOptionsSchema): ResolvedProvider[] {
@@ -114,7 +157,7 @@ function toConfigurationError(error: ValidationError, parent: string): Configura
   }
   const message = Object.values(constraints)[0] ?? 'is invalid';
   if (message.startsWith("Parameter '")) {
-    return new ConfigurationError(path, message);
+    return new ConfigurationError(path, path === error.property ? message : `Invalid option '${path}': ${message}`);
   }
   return new ConfigurationError(path, `Invalid option '${path}': ${message.replace(error.property, 'it')}.`);
 }

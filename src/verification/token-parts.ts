@@ -11,6 +11,11 @@ export interface UnverifiedToken {
 
 const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
 
+/** Tells whether `token` has the shape of a compact JWS: three base64url segments. */
+export function looksLikeJws(token: string): boolean {
+  return COMPACT_JWS.test(token);
+}
+
 /**
  * Decodes a compact JWS without verifying it.
  *

@@ -105,7 +105,6 @@ export class TokenVerifier {
     if (error instanceof joseErrors.JWTExpired) {
       return new AuthError('token_expired', { cause: error });
     }
-    this.logger.debug('Token rejected', { reason: error instanceof joseErrors.JOSEError ? error.code : String(error) });
     return new AuthError('invalid_token', { cause: error });
   }
 }

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -40,11 +41,11 @@ export class TestIssuer {
     return `${this.issuer}/.well-known/openid-configuration`;
   }
 
-  /** Signs `claims` with the first key (or `options.key`); `iss`, `iat` and `exp` default to valid values. */
+  /** Signs `claims` with the first key (or `options.key`); `iss`, `iat`, `exp` and a unique `jti` default to valid values. */
   async sign(claims: JWTPayload, options: SignOptions = {}): Promise<string> {
     const key = options.key ?? this.keys[0];
     const now = Math.floor(Date.now() / 1000);
-    return new SignJWT({ iss: this.issuer, iat: now, exp: now + 600, ...claims })
+    return new SignJWT({ iss: this.issuer, iat: now, exp: now + 600, jti: randomUUID(), ...claims })
       .setProtectedHeader({ alg: key.alg, kid: key.kid, typ: 'at+jwt', ...options.header })
       .sign(key.privateKey);
   }

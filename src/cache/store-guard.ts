@@ -1,0 +1,72 @@
+import { warn, type LoggerProtocol } from '../logging/logger-protocol.js';
+import type { Clock } from '../verification/clock.js';
+
+/** A store operation did not finish within the time limit. */
+export class StoreTimeoutError extends Error {
+  constructor(timeoutMs: number) {
+    super(`The token cache store did not answer within ${timeoutMs} ms.`);
+    this.name = 'StoreTimeoutError';
+  }
+}
+
+/** Time limits of a {@link StoreGuard}, in milliseconds. */
+export interface StoreGuardSettings {
+  /** How long one operation may take. */
+  timeoutMs: number;
+  /** How long the store is left alone after a failure before it is tried again. */
+  retryAfterMs: number;
+}
+
+/**
+ * Runs token-cache operations so that a failing store never fails a request: an operation that
+ * throws or takes longer than the timeout yields `undefined`, and after a failure the store is
+ * skipped for `retryAfterMs`, so an outage costs one timeout per period instead of one per request.
+ * The first failure of an outage is logged at warning level, and so is the recovery.
+ */
+export class StoreGuard {
+  private failing = false;
+  private skipUntil = 0;
+
+  constructor(
+    private readonly settings: StoreGuardSettings,
+    private readonly clock: Clock,
+    private readonly logger: LoggerProtocol,
+  ) {}
+
+  async run<T>(operation: () => unknown): Promise<T | undefined> {
+    if (this.failing && this.clock.now() < this.skipUntil) {
+      return undefined;
+    }
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new StoreTimeoutError(this.settings.timeoutMs)), this.settings.timeoutMs);
+    });
+    try {
+      const result = (await Promise.race([Promise.resolve().then(operation), timeout])) as T;
+      this.recovered();
+      return result;
+    } catch (error) {
+      this.failed(error);
+      return undefined;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private failed(error: unknown): void {
+    this.skipUntil = this.clock.now() + this.settings.retryAfterMs;
+    if (!this.failing) {
+      this.failing = true;
+      warn(this.logger, 'Token cache store failed; verifying tokens without it until it recovers', {
+        reason: error instanceof Error ? error.message : String(error),
+      });
+    }
+  }
+
+  private recovered(): void {
+    if (this.failing) {
+      this.failing = false;
+      warn(this.logger, 'Token cache store recovered');
+    }
+  }
+}

@@ -1,0 +1,81 @@
+import Keyv from 'keyv';
+
+import type { CacheProtocol, TokenPage } from './cache-protocol.js';
+import { LruMap } from './lru-map.js';
+
+/** The Keyv namespace of the default in-memory store. */
+export const DEFAULT_CACHE_NAMESPACE = 'routing-controllers-oidc';
+
+/**
+ * The verified-token cache on a Keyv store: in memory by default, or Redis (`@keyv/redis`),
+ * SQLite (`@keyv/sqlite`) or any other Keyv store handed to it. Give it a Keyv namespace of its
+ * own, because `clear()` empties the whole namespace. It sets `throwOnErrors` on that Keyv, so that
+ * store failures reach the library instead of looking like misses.
+ *
+ * @example
+ * import KeyvRedis from '@keyv/redis';
+ * const cache = new TokenCache(new Keyv({ store: new KeyvRedis('redis://127.0.0.1:6379'), namespace: 'orders-api-tokens' }));
+ * configureOidcAuth({ oidcUrls, audiences, customTokenCache: cache });
+ */
+export class TokenCache implements CacheProtocol {
+  readonly keyv: Keyv;
+
+  /** @param maxSize the most entries the default in-memory store keeps (least recently used go first). */
+  constructor(keyv?: Keyv, maxSize = 1000) {
+    this.keyv = keyv ?? new Keyv({ store: new LruMap(maxSize), namespace: DEFAULT_CACHE_NAMESPACE });
+    this.keyv.throwOnErrors = true;
+  }
+
+  async addToken(key: string, value: unknown, ttlMs?: number): Promise<void> {
+    await this.keyv.set(key, value, ttlMs);
+  }
+
+  async getToken(key: string): Promise<unknown> {
+    return this.keyv.get(key);
+  }
+
+  /** Returns the values of `keys` in one request to the store. */
+  async getTokens(keys: string[]): Promise<unknown[]> {
+    return this.keyv.getMany(keys);
+  }
+
+  async removeToken(key: string): Promise<boolean> {
+    return this.keyv.delete(key);
+  }
+
+  async clear(): Promise<void> {
+    await this.keyv.clear();
+  }
+
+  /**
+   * Returns one page of entries, by cache key. It reads every key of the namespace, so keep it for
+   * debugging.
+   *
+   * @throws {Error} when the store cannot list its entries.
+   */
+  async listTokens(page = 1, pageSize = 10): Promise<TokenPage> {
+    const keys = await this.allKeys();
+    const totalPages = Math.ceil(keys.length / pageSize);
+    const pageKeys = keys.slice((page - 1) * pageSize, page * pageSize);
+    const raw = pageKeys.length === 0 ? [] : await this.keyv.getManyRaw(pageKeys);
+    const tokens: TokenPage['tokens'] = {};
+    pageKeys.forEach((key, index) => {
+      const entry = raw[index];
+      if (entry !== undefined && entry !== null) {
+        tokens[key] = { value: entry.value, expiration: entry.expires };
+      }
+    });
+    return { totalTokens: keys.length, totalPages, currentPage: page, tokens };
+  }
+
+  private async allKeys(): Promise<string[]> {
+    if (this.keyv.iterator === undefined) {
+      throw new Error('This Keyv store cannot list its entries.');
+    }
+    const keys: string[] = [];
+    for await (const [key] of this.keyv.iterator(undefined)) {
+      keys.push(String(key));
+    }
+    return keys;
+  }
+}

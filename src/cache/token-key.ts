@@ -1,0 +1,31 @@
+import { createHash } from 'node:crypto';
+
+const PREFIX = 'rco';
+
+/** Returns the SHA-256 digest of `token`, base64url-encoded. */
+export function digestToken(token: string): string {
+  return createHash('sha256').update(token).digest('base64url');
+}
+
+/**
+ * Returns the cache namespace of a configuration: a digest of its providers' discovery URLs,
+ * issuers and audiences, in order. Two services whose providers or audiences differ never share
+ * cache entries, even in one store.
+ */
+export function cacheNamespace(providers: ReadonlyArray<{ oidcUrls: readonly string[]; issuer?: string; audiences: readonly string[] }>): string {
+  const identity = JSON.stringify(providers.map((provider) => [provider.oidcUrls, provider.issuer ?? null, provider.audiences]));
+  return `${PREFIX}:${createHash('sha256').update(identity).digest('base64url').slice(0, 22)}`;
+}
+
+/** Returns the cache key of a verified token in `namespace`. */
+export function verifiedTokenKey(namespace: string, token: string): string {
+  return `${namespace}:${digestToken(token)}`;
+}
+
+/**
+ * Returns the key that marks `token` as revoked. It is shared by every configuration, so a token
+ * revoked by one service is refused by every service that uses the same store.
+ */
+export function revokedTokenKey(token: string): string {
+  return `${PREFIX}:revoked:${digestToken(token)}`;
+}

@@ -1,0 +1,137 @@
+import { decodeJwt, type JWTPayload } from 'jose';
+
+import type { LoggerProtocol } from '../logging/logger-protocol.js';
+import type { Clock } from '../verification/clock.js';
+import type { TrustedProvider, VerifiedToken } from '../verification/token-verifier.js';
+import { mayIssue } from '../discovery/issuer-rules.js';
+import type { CacheProtocol } from './cache-protocol.js';
+import { StoreGuard } from './store-guard.js';
+import { revokedTokenKey, verifiedTokenKey } from './token-key.js';
+
+/** What the cache knows of a token. */
+export type CacheLookup = { kind: 'hit'; verified: VerifiedToken } | { kind: 'revoked' } | { kind: 'miss' };
+
+/** How verified tokens are cached. */
+export interface CacheSettings {
+  namespace: string;
+  tokenTtlMs: number;
+  /** How long one store operation may take before the request goes on without the cache. */
+  timeoutMs: number;
+  /** How long the store is skipped after a failure. */
+  retryAfterMs: number;
+  clockToleranceSeconds: number;
+}
+
+interface StoredEntry {
+  claims: JWTPayload;
+  provider: number;
+}
+
+/**
+ * Keeps verified tokens in a {@link CacheProtocol}, by SHA-256 digest, inside the configuration's
+ * namespace. An entry lives min(`tokenTtl`, exp − now) and a hit is checked against `exp` again,
+ * so an expired token is never served. Store failures turn into misses (see {@link StoreGuard}).
+ */
+export class VerifiedTokenCache {
+  private readonly guard: StoreGuard;
+
+  constructor(
+    private readonly store: () => CacheProtocol,
+    private readonly providers: readonly TrustedProvider[],
+    private readonly settings: CacheSettings,
+    private readonly clock: Clock,
+    logger: LoggerProtocol,
+  ) {
+    this.guard = new StoreGuard(settings, clock, logger);
+  }
+
+  /** Looks `token` up in one request to the store: its verified entry and its revocation mark. */
+  async lookup(token: string): Promise<CacheLookup> {
+    const keys = [verifiedTokenKey(this.settings.namespace, token), revokedTokenKey(token)];
+    const values = await this.guard.run<unknown[]>(() => readMany(this.store(), keys));
+    if (values === undefined) {
+      return { kind: 'miss' };
+    }
+    if (values[1] !== undefined && values[1] !== null) {
+      return { kind: 'revoked' };
+    }
+    const verified = this.toVerified(values[0]);
+    return verified === undefined ? { kind: 'miss' } : { kind: 'hit', verified };
+  }
+
+  /** Stores a verified token for min(`tokenTtl`, exp − now); a failing store is skipped. */
+  async remember(token: string, verified: VerifiedToken): Promise<void> {
+    await this.guard.run(() => this.add(token, verified));
+  }
+
+  /**
+   * Stores a verified token for min(`tokenTtl`, exp − now). A token without a future `exp` is not
+   * stored. Unlike `remember`, this throws when the store fails.
+   */
+  async add(token: string, verified: VerifiedToken): Promise<void> {
+    const ttlMs = this.entryTtlMs(verified.claims.exp);
+    const provider = this.providers.indexOf(verified.provider);
+    if (ttlMs <= 0 || provider < 0) {
+      return;
+    }
+    const entry: StoredEntry = { claims: verified.claims, provider };
+    await this.store().addToken(verifiedTokenKey(this.settings.namespace, token), entry, ttlMs);
+  }
+
+  /** Returns the provider that could have issued `claims`, for entries added by hand. */
+  providerFor(claims: JWTPayload): TrustedProvider | undefined {
+    return this.providers.find((provider) => typeof claims.iss === 'string' && mayIssue(provider.documents.expectation, claims.iss));
+  }
+
+  /** Removes a token's verified entry, so that its next use is verified again. */
+  async forget(token: string): Promise<boolean> {
+    return Boolean(await this.store().removeToken(verifiedTokenKey(this.settings.namespace, token)));
+  }
+
+  /**
+   * Marks `token` as revoked until its `exp` (or for `tokenTtl` when it has none) and removes its
+   * verified entry. Unlike lookups, this throws when the store fails, so the caller knows.
+   */
+  async revoke(token: string): Promise<void> {
+    const exp = readExp(token);
+    const ttlMs = exp === undefined ? this.settings.tokenTtlMs : Math.max(this.entryTtlMs(exp), 1000);
+    await this.store().addToken(revokedTokenKey(token), { revoked: true }, ttlMs);
+    await this.forget(token);
+  }
+
+  private entryTtlMs(exp: unknown): number {
+    if (typeof exp !== 'number') {
+      return 0;
+    }
+    const untilExpiry = (exp + this.settings.clockToleranceSeconds) * 1000 - this.clock.now();
+    return Math.min(this.settings.tokenTtlMs, untilExpiry);
+  }
+
+  private toVerified(value: unknown): VerifiedToken | undefined {
+    const entry = value as Partial<StoredEntry> | null | undefined;
+    const provider = typeof entry?.provider === 'number' ? this.providers[entry.provider] : undefined;
+    const claims = entry?.claims;
+    if (provider === undefined || claims === null || typeof claims !== 'object' || typeof claims.exp !== 'number') {
+      return undefined;
+    }
+    const stillValid = claims.exp > this.clock.now() / 1000 - this.settings.clockToleranceSeconds;
+    return stillValid ? { claims, provider } : undefined;
+  }
+}
+
+async function readMany(store: CacheProtocol, keys: string[]): Promise<unknown[]> {
+  const batched = (store as { getTokens?: (keys: string[]) => Promise<unknown[]> }).getTokens;
+  if (typeof batched === 'function') {
+    return batched.call(store, keys);
+  }
+  return Promise.all(keys.map((key) => store.getToken(key)));
+}
+
+function readExp(token: string): number | undefined {
+  try {
+    const { exp } = decodeJwt(token);
+    return typeof exp === 'number' ? exp : undefined;
+  } catch {
+    return undefined;
+  }
+}
