@@ -31,7 +31,7 @@ export class AuthMiddleware {
 
   private async guard(exchange: HttpExchange, next: Next): Promise<unknown> {
     const auth = getOidcAuth();
-    if (auth.authenticator.isExcluded(exchange)) {
+    if (auth.authenticator.needsNoToken(exchange)) {
       return next();
     }
     try {

@@ -3,7 +3,7 @@ import { HttpError } from 'routing-controllers';
 import { AuthError } from '../verification/errors.js';
 import type { AuthResponse } from './http-exchange.js';
 
-const STATUS_NAMES: Record<number, string> = { 401: 'UnauthorizedError', 403: 'ForbiddenError', 500: 'InternalServerError' };
+const STATUS_NAMES: Record<number, string> = { 400: 'BadRequestError', 401: 'UnauthorizedError', 403: 'ForbiddenError', 500: 'InternalServerError' };
 
 /**
  * The error the checkers throw for routing-controllers to answer. It serializes to
@@ -37,7 +37,7 @@ export function asAuthError(error: unknown): AuthError {
  * not about the credentials (a provider outage).
  */
 export function wwwAuthenticate(error: AuthError, realm: string, requiredRoles: readonly string[] = []): string | undefined {
-  if (error.status !== 401 && error.status !== 403) {
+  if (error.status !== 400 && error.status !== 401 && error.status !== 403) {
     return undefined;
   }
   const parts = [`realm="${realm}"`];

@@ -14,6 +14,7 @@ import { OidcAuth } from './oidc-auth.js';
 import type { OidcAuthOptions } from './options.js';
 import { RequestAuthenticator } from './request-authenticator.js';
 import { resolveOptions, type ResolvedOptions } from './resolve-options.js';
+import { separatePlainRoleLists } from './role-metadata.js';
 
 // After a token-cache store failure, requests skip the store this long before it is tried again.
 const STORE_RETRY_AFTER_MS = 5000;
@@ -25,7 +26,8 @@ const defaultCaches = new WeakSet<CacheProtocol>();
  * Validates `options` and registers the library's services in the TypeDI container, so that
  * `authorizationChecker`, `currentUserChecker` and `AuthMiddleware` can serve requests. Nothing is
  * fetched here: each provider's discovery document is loaded when a token first needs it.
- * Calling it again replaces the previous configuration.
+ * Call it before `useKoaServer` or `useExpressServer`, so that controller-level and method-level
+ * `@Authorized` roles must both hold. Calling it again replaces the previous configuration.
  *
  * @example
  * configureOidcAuth({
@@ -39,13 +41,14 @@ const defaultCaches = new WeakSet<CacheProtocol>();
  */
 export function configureOidcAuth(options: OidcAuthOptions): void {
   const resolved = resolveOptions(options);
+  separatePlainRoleLists();
   registerDefaults(resolved);
   const logger = containerLogger();
   const clock: Clock = { now: () => Container.get(OIDC_CLOCK).now() };
   const providers = trustedProviders(resolved, clock, logger);
   const verifier = new TokenVerifier(providers, resolved, clock, logger);
   const cache = resolved.tokenTtlMs === 0 ? undefined : tokenCache(resolved, providers, clock, logger);
-  const authenticator = new RequestAuthenticator(verifier, cache, resolved.excludedPaths, resolved.maxTokenLength, logger);
+  const authenticator = new RequestAuthenticator(verifier, cache, resolved, logger);
   Container.set(OIDC_AUTH, new OidcAuth(authenticator, resolved.rolesKey, resolved.realm));
   logger.debug('Configured', { providers: resolved.providers.length, tokenCache: cache !== undefined });
 }

@@ -15,6 +15,10 @@ export interface HttpExchange {
   readonly method: string;
   readonly path: string;
   authorizationHeader(): string | undefined;
+  /** The `access_token` query parameter as the framework parsed it: a string, a list when repeated, or `undefined`. */
+  queryToken(): unknown;
+  /** The value of a request header, for CORS preflight detection. */
+  header(name: string): string | undefined;
   setHeader(name: string, value: string): void;
   setUser(claims: JWTPayload): void;
   respond(response: AuthResponse): void;
@@ -26,6 +30,7 @@ export interface KoaContextLike {
   method: string;
   path: string;
   state: Record<string, unknown>;
+  query: Record<string, unknown>;
   get(field: string): string;
   set(field: string, value: string): void;
   status: number;
@@ -35,6 +40,7 @@ export interface KoaContextLike {
 /** The parts of an Express request and response the library uses. */
 export interface ExpressRequestLike extends IncomingMessage {
   path: string;
+  query?: Record<string, unknown>;
   user?: unknown;
 }
 export interface ExpressResponseLike {
@@ -50,6 +56,8 @@ export function koaExchange(context: KoaContextLike): HttpExchange {
     method: context.method,
     path: context.path,
     authorizationHeader: () => context.req.headers.authorization,
+    queryToken: () => context.query.access_token,
+    header: (name) => headerValue(context.req, name),
     setHeader: (name, value) => context.set(name, value),
     setUser: (claims) => {
       context.state.user = claims;
@@ -69,6 +77,8 @@ export function expressExchange(request: ExpressRequestLike, response: ExpressRe
     method: request.method ?? 'GET',
     path: request.path,
     authorizationHeader: () => request.headers.authorization,
+    queryToken: () => request.query?.access_token,
+    header: (name) => headerValue(request, name),
     setHeader: (name, value) => response.setHeader(name, value),
     setUser: (claims) => {
       request.user = claims;
@@ -86,4 +96,9 @@ export function actionExchange(action: { request: unknown; response: unknown; co
     return koaExchange(action.context as KoaContextLike);
   }
   return expressExchange(action.request as ExpressRequestLike, action.response as ExpressResponseLike);
+}
+
+function headerValue(request: IncomingMessage, name: string): string | undefined {
+  const value = request.headers[name.toLowerCase()];
+  return Array.isArray(value) ? value.join(', ') : value;
 }

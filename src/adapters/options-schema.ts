@@ -96,6 +96,8 @@ export class OidcAuthOptionsSchema {
   @IsOptional() @IsInt() @Min(1024) maxDocumentSize?: number;
   @IsOptional() @IsInt() @Min(64) maxTokenLength?: number;
 
+  @IsOptional() @IsBoolean() allowQueryToken?: boolean;
+  @IsOptional() @IsBoolean() allowPreflight?: boolean;
   @IsOptional() @IsInt(SECONDS) @Min(0, SECONDS) tokenTtl?: number;
   @IsOptional() @IsInt() @Min(1) tokenCacheMaxsize?: number;
   @IsOptional() @IsInt() @Min(1) tokenCacheTimeoutMs?: number;

@@ -51,6 +51,14 @@ export interface OidcAuthOptions extends Partial<ProviderOptions> {
   maxDocumentSize?: number;
   /** Longest accepted bearer token, in characters; longer ones get 401 before any decoding. Default 8192. */
   maxTokenLength?: number;
+  /**
+   * Also accept the token in the `access_token` query parameter (RFC 6750 section 2.3). Off by
+   * default, because URLs end up in logs and browser history. A request that sends a token both
+   * ways gets 400.
+   */
+  allowQueryToken?: boolean;
+  /** Let CORS preflight requests (`OPTIONS` with `Origin` and `Access-Control-Request-Method`) through `AuthMiddleware`. Default false. */
+  allowPreflight?: boolean;
   /** The `realm` of `WWW-Authenticate` headers. Default `'api'`. */
   realm?: string;
   /** Seconds a verified token is kept in the token cache, at most until its `exp`. 0 turns the cache off. Default 300. */

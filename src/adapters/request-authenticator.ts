@@ -5,11 +5,21 @@ import { errors as joseErrors } from 'jose';
 import type { VerifiedTokenCache } from '../cache/verified-token-cache.js';
 import type { LoggerProtocol } from '../logging/logger-protocol.js';
 import type { TokenVerifier, VerifiedToken } from '../verification/token-verifier.js';
-import { extractBearerToken } from '../verification/bearer.js';
+import { checkTokenCharacters, extractBearerToken } from '../verification/bearer.js';
 import { AuthError } from '../verification/errors.js';
 import { looksLikeJws } from '../verification/token-parts.js';
 import { ExcludedPaths } from './excluded-paths.js';
 import type { HttpExchange } from './http-exchange.js';
+
+/** What the authenticator accepts as credentials and which requests it lets through. */
+export interface AuthenticatorSettings {
+  excludedPaths: readonly string[];
+  maxTokenLength: number;
+  /** Also read the token from the `access_token` query parameter (RFC 6750 section 2.3). */
+  allowQueryToken: boolean;
+  /** Let CORS preflight requests through without a token. */
+  allowPreflight: boolean;
+}
 
 /**
  * Authenticates requests: reads the bearer token and verifies it at most once per request, however
@@ -23,21 +33,26 @@ export class RequestAuthenticator {
     private readonly verifier: TokenVerifier,
     /** The verified-token cache, or `undefined` when `tokenTtl` is 0. */
     readonly cache: VerifiedTokenCache | undefined,
-    excludedPaths: readonly string[],
-    private readonly maxTokenLength: number,
+    private readonly settings: AuthenticatorSettings,
     private readonly logger: LoggerProtocol,
   ) {
-    this.excluded = new ExcludedPaths(excludedPaths);
+    this.excluded = new ExcludedPaths(settings.excludedPaths);
   }
 
-  /** Tells whether the request's path is one of the excluded paths. */
-  isExcluded(exchange: HttpExchange): boolean {
+  /** Tells whether the global middleware lets the request through without a token. */
+  needsNoToken(exchange: HttpExchange): boolean {
+    if (this.settings.allowPreflight && isPreflight(exchange)) {
+      return true;
+    }
     return this.excluded.includes(exchange.path);
   }
 
-  /** Tells whether the request carries an `Authorization` header. */
+  /** Tells whether the request carries credentials: an `Authorization` header, or a query token when allowed. */
   hasCredentials(exchange: HttpExchange): boolean {
-    return exchange.authorizationHeader() !== undefined;
+    if (exchange.authorizationHeader() !== undefined) {
+      return true;
+    }
+    return this.settings.allowQueryToken && exchange.queryToken() !== undefined;
   }
 
   /**
@@ -61,7 +76,7 @@ export class RequestAuthenticator {
   }
 
   private async verify(exchange: HttpExchange): Promise<VerifiedToken> {
-    const token = extractBearerToken(exchange.authorizationHeader(), this.maxTokenLength);
+    const token = this.readToken(exchange);
     if (token === undefined) {
       throw new AuthError('missing_token');
     }
@@ -79,6 +94,19 @@ export class RequestAuthenticator {
     await this.cache.remember(token, verified);
     return verified;
   }
+
+  // RFC 6750 section 2: a client uses one way of sending the token, so two at once is a malformed request.
+  private readToken(exchange: HttpExchange): string | undefined {
+    const fromHeader = extractBearerToken(exchange.authorizationHeader(), this.settings.maxTokenLength);
+    const fromQuery = this.settings.allowQueryToken ? exchange.queryToken() : undefined;
+    if (fromQuery === undefined) {
+      return fromHeader;
+    }
+    if (typeof fromQuery !== 'string' || fromHeader !== undefined) {
+      throw new AuthError('invalid_request');
+    }
+    return fromQuery === '' ? undefined : checkTokenCharacters(fromQuery, this.settings.maxTokenLength);
+  }
 }
 
 // The stable code of a rejection and, when jose raised it, jose's code: never the token or a claim.
@@ -88,4 +116,8 @@ function rejectionDetails(error: unknown): Record<string, unknown> {
   }
   const cause = error.cause;
   return { code: error.code, reason: cause instanceof joseErrors.JOSEError ? cause.code : undefined };
+}
+
+function isPreflight(exchange: HttpExchange): boolean {
+  return exchange.method === 'OPTIONS' && exchange.header('origin') !== undefined && exchange.header('access-control-request-method') !== undefined;
 }

@@ -36,6 +36,8 @@ export interface ResolvedOptions {
   maxDocumentSize: number;
   maxTokenLength: number;
   realm: string;
+  allowQueryToken: boolean;
+  allowPreflight: boolean;
   tokenTtlMs: number;
   tokenCacheMaxsize: number;
   tokenCacheTimeoutMs: number;
@@ -77,6 +79,8 @@ export function resolveOptions(options: OidcAuthOptions): ResolvedOptions {
     maxDocumentSize: schema.maxDocumentSize ?? 512 * 1024,
     maxTokenLength: schema.maxTokenLength ?? 8192,
     realm: schema.realm ?? 'api',
+    allowQueryToken: schema.allowQueryToken ?? false,
+    allowPreflight: schema.allowPreflight ?? false,
     tokenTtlMs: (schema.tokenTtl ?? 300) * 1000,
     tokenCacheMaxsize: schema.tokenCacheMaxsize ?? 1000,
     tokenCacheTimeoutMs: schema.tokenCacheTimeoutMs ?? 250,

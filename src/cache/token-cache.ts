@@ -34,9 +34,13 @@ export class TokenCache implements CacheProtocol {
     return this.keyv.get(key);
   }
 
-  /** Returns the values of `keys` in one request to the store. */
+  /** Returns the values of `keys`, in one request when the store can read several keys at once. */
   async getTokens(keys: string[]): Promise<unknown[]> {
-    return this.keyv.getMany(keys);
+    // Keyv's own fallback for stores without getMany swallows their errors, so it is not used.
+    if (typeof (this.keyv.store as { getMany?: unknown }).getMany === 'function') {
+      return this.keyv.getMany(keys);
+    }
+    return Promise.all(keys.map((key) => this.keyv.get(key)));
   }
 
   async removeToken(key: string): Promise<boolean> {

@@ -20,6 +20,15 @@ export function extractBearerToken(header: string | undefined, maxLength: number
   if (token.length === 0) {
     return undefined;
   }
+  return checkTokenCharacters(token, maxLength);
+}
+
+/**
+ * Returns `token` when it is at most `maxLength` characters of the RFC 6750 b64token set.
+ *
+ * @throws {AuthError} `invalid_token` otherwise; the length is checked first.
+ */
+export function checkTokenCharacters(token: string, maxLength: number): string {
   if (token.length > maxLength || !B64TOKEN.test(token)) {
     throw new AuthError('invalid_token');
   }

@@ -4,6 +4,7 @@
  */
 export type AuthErrorCode =
   | 'missing_token'
+  | 'invalid_request'
   | 'invalid_token'
   | 'key_not_found'
   | 'token_expired'
@@ -12,7 +13,7 @@ export type AuthErrorCode =
   | 'provider_unavailable';
 
 /** The RFC 6750 `error` attribute of the `WWW-Authenticate` header, when a failure has one. */
-export type BearerErrorAttribute = 'invalid_token' | 'insufficient_scope';
+export type BearerErrorAttribute = 'invalid_request' | 'invalid_token' | 'insufficient_scope';
 
 interface ErrorShape {
   status: number;
@@ -22,6 +23,7 @@ interface ErrorShape {
 
 const SHAPES: Record<AuthErrorCode, ErrorShape> = {
   missing_token: { status: 401, message: 'No token provided.' },
+  invalid_request: { status: 400, message: 'The request is malformed.', bearerError: 'invalid_request' },
   invalid_token: { status: 401, message: 'Token is invalid.', bearerError: 'invalid_token' },
   key_not_found: { status: 401, message: 'Invalid token: Key not found.', bearerError: 'invalid_token' },
   token_expired: { status: 401, message: 'Token has expired.', bearerError: 'invalid_token' },

@@ -82,14 +82,19 @@ export class TokenVerifier {
   ): Promise<VerifiedToken> {
     const keys = await provider.documents.keysFor(kid);
     const key = selectKey(keys, kid, alg);
+    const now = this.clock.now();
     const { payload } = await jwtVerify(token, await key.importFor(alg), {
       algorithms: [alg],
       issuer,
       audience: [...provider.audiences],
       requiredClaims: ['exp'],
       clockTolerance: this.settings.clockToleranceSeconds,
-      currentDate: new Date(this.clock.now()),
+      currentDate: new Date(now),
     });
+    // jose checks that iat is a number but accepts one in the future; a token issued later than now is refused.
+    if (typeof payload.iat === 'number' && payload.iat > now / 1000 + this.settings.clockToleranceSeconds) {
+      throw new AuthError('invalid_token');
+    }
     this.logger.debug('Token verified', { iss: payload.iss, sub: payload.sub, kid });
     return { claims: payload, provider };
   }

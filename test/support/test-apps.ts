@@ -6,7 +6,7 @@ import Koa from 'koa';
 import { useExpressServer, useKoaServer, type RoutingControllersOptions } from 'routing-controllers';
 
 import { AuthMiddleware, authorizationChecker, currentUserChecker } from '../../src/index.js';
-import { ExpressStateController, KoaStateController, TestController } from './test-controllers.js';
+import { ExpressStateController, KoaStateController, NestedRolesController, TestController } from './test-controllers.js';
 
 /** A test application listening on loopback. */
 export interface RunningApp {
@@ -19,7 +19,7 @@ export type AppFactory = (withMiddleware: boolean) => Promise<RunningApp>;
 
 function routingOptions(withMiddleware: boolean, stateController: new () => object): RoutingControllersOptions {
   return {
-    controllers: [TestController, stateController],
+    controllers: [TestController, NestedRolesController, stateController],
     // An explicit list, so that routing-controllers does not load every imported middleware.
     middlewares: withMiddleware ? [AuthMiddleware] : [NoopMiddlewareHolder],
     authorizationChecker,

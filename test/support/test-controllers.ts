@@ -53,6 +53,23 @@ export class TestController {
     return { reports: true };
   }
 
+  @Get('/publicity')
+  @Authorized()
+  publicity(): Claims {
+    return { protected: 'publicity' };
+  }
+
+  @Get('/public-admin')
+  @Authorized()
+  publicAdmin(): Claims {
+    return { protected: 'public-admin' };
+  }
+
+  @Get('/health')
+  health(): Claims {
+    return { healthy: true };
+  }
+
   @Get('/permissions')
   @Authorized(['superadmin'], { rolesKey: 'permissions' })
   permissions(): Claims {
@@ -75,5 +92,27 @@ export class ExpressStateController {
   @Get('/')
   state(@Req() request: IncomingMessage & { user?: Claims }): Claims {
     return { sub: request.user?.sub ?? null };
+  }
+}
+
+/** A controller that needs `user` and a method in it that also needs `admin`. */
+@JsonController('/nested')
+@PlainAuthorized('user')
+export class NestedRolesController {
+  @Get('/user')
+  userRoute(): Claims {
+    return { route: 'user' };
+  }
+
+  @Get('/admin')
+  @PlainAuthorized('admin')
+  adminRoute(): Claims {
+    return { route: 'admin' };
+  }
+
+  @Get('/admin-or-auditor')
+  @Authorized(['admin', 'auditor'])
+  adminOrAuditor(): Claims {
+    return { route: 'admin-or-auditor' };
   }
 }
