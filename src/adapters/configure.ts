@@ -72,7 +72,7 @@ function registerDefaults(resolved: ResolvedOptions): void {
 
 function tokenCache(resolved: ResolvedOptions, providers: TrustedProvider[], clock: Clock, logger: LoggerProtocol): VerifiedTokenCache {
   const settings = {
-    namespace: cacheNamespace(resolved.providers),
+    namespace: cacheNamespace(resolved.providers, resolved.algorithms),
     tokenTtlMs: resolved.tokenTtlMs,
     timeoutMs: resolved.tokenCacheTimeoutMs,
     retryAfterMs: STORE_RETRY_AFTER_MS,

@@ -103,7 +103,10 @@ function resolveTokenCache(custom: unknown, store: unknown): ResolvedOptions['to
   }
   if (store !== undefined) {
     if (!isKeyvLike(store)) {
-      throw new ConfigurationError('tokenCacheStore', "Invalid option 'tokenCacheStore': it must be a Keyv instance (get, set, getMany, delete and clear).");
+      throw new ConfigurationError(
+        'tokenCacheStore',
+        "Invalid option 'tokenCacheStore': it must be a Keyv instance; wrap a storage adapter as new Keyv({ store: adapter }).",
+      );
     }
     return { store };
   }
@@ -115,7 +118,9 @@ function isKeyvLike(value: unknown): value is Keyv {
     return false;
   }
   const candidate = value as Record<string, unknown>;
-  return ['get', 'set', 'getMany', 'delete', 'clear'].every((name) => typeof candidate[name] === 'function');
+  // getManyRaw and hooks are Keyv's own; storage adapters such as KeyvRedis have the other methods too.
+  const methods = ['get', 'set', 'getMany', 'getManyRaw', 'delete', 'clear'].every((name) => typeof candidate[name] === 'function');
+  return methods && typeof candidate.hooks === 'object' && candidate.hooks !== null;
 }
 
 function resolveProviders(schema: OidcAuthOptionsSchema): ResolvedProvider[] {

@@ -9,6 +9,22 @@ export class StoreTimeoutError extends Error {
   }
 }
 
+/**
+ * Returns the result of `operation`, or rejects with {@link StoreTimeoutError} when it takes longer
+ * than `timeoutMs`.
+ */
+export async function withTimeout<T>(operation: () => unknown, timeoutMs: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new StoreTimeoutError(timeoutMs)), timeoutMs);
+  });
+  try {
+    return (await Promise.race([Promise.resolve().then(operation), timeout])) as T;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /** Time limits of a {@link StoreGuard}, in milliseconds. */
 export interface StoreGuardSettings {
   /** How long one operation may take. */
@@ -37,19 +53,13 @@ export class StoreGuard {
     if (this.failing && this.clock.now() < this.skipUntil) {
       return undefined;
     }
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new StoreTimeoutError(this.settings.timeoutMs)), this.settings.timeoutMs);
-    });
     try {
-      const result = (await Promise.race([Promise.resolve().then(operation), timeout])) as T;
+      const result = await withTimeout<T>(operation, this.settings.timeoutMs);
       this.recovered();
       return result;
     } catch (error) {
       this.failed(error);
       return undefined;
-    } finally {
-      clearTimeout(timer);
     }
   }
 

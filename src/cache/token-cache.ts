@@ -58,7 +58,8 @@ export class TokenCache implements CacheProtocol {
    * @throws {Error} when the store cannot list its entries.
    */
   async listTokens(page = 1, pageSize = 10): Promise<TokenPage> {
-    const keys = await this.allKeys();
+    // Sorted, because the in-memory store reorders entries as they are read.
+    const keys = (await this.allKeys()).sort();
     const totalPages = Math.ceil(keys.length / pageSize);
     const pageKeys = keys.slice((page - 1) * pageSize, page * pageSize);
     const raw = pageKeys.length === 0 ? [] : await this.keyv.getManyRaw(pageKeys);

@@ -9,11 +9,15 @@ export function digestToken(token: string): string {
 
 /**
  * Returns the cache namespace of a configuration: a digest of its providers' discovery URLs,
- * issuers and audiences, in order. Two services whose providers or audiences differ never share
- * cache entries, even in one store.
+ * issuer rules and audiences, in order, and of its accepted algorithms. Two services that would
+ * judge a token differently never share cache entries, even in one store.
  */
-export function cacheNamespace(providers: ReadonlyArray<{ oidcUrls: readonly string[]; issuer?: string; audiences: readonly string[] }>): string {
-  const identity = JSON.stringify(providers.map((provider) => [provider.oidcUrls, provider.issuer ?? null, provider.audiences]));
+export function cacheNamespace(
+  providers: ReadonlyArray<{ oidcUrls: readonly string[]; issuer?: string; sameOriginIssuer?: boolean; audiences: readonly string[] }>,
+  algorithms: readonly string[] = [],
+): string {
+  const rules = providers.map((provider) => [provider.oidcUrls, provider.issuer ?? null, provider.sameOriginIssuer ?? false, provider.audiences]);
+  const identity = JSON.stringify([rules, [...algorithms].sort()]);
   return `${PREFIX}:${createHash('sha256').update(identity).digest('base64url').slice(0, 22)}`;
 }
 

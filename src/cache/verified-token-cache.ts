@@ -5,7 +5,7 @@ import type { Clock } from '../verification/clock.js';
 import type { TrustedProvider, VerifiedToken } from '../verification/token-verifier.js';
 import { mayIssue } from '../discovery/issuer-rules.js';
 import type { CacheProtocol } from './cache-protocol.js';
-import { StoreGuard } from './store-guard.js';
+import { StoreGuard, withTimeout } from './store-guard.js';
 import { revokedTokenKey, verifiedTokenKey } from './token-key.js';
 
 /** What the cache knows of a token. */
@@ -66,7 +66,7 @@ export class VerifiedTokenCache {
 
   /**
    * Stores a verified token for min(`tokenTtl`, exp − now). A token without a future `exp` is not
-   * stored. Unlike `remember`, this throws when the store fails.
+   * stored. Unlike `remember`, this throws when the store fails or times out.
    */
   async add(token: string, verified: VerifiedToken): Promise<void> {
     const ttlMs = this.entryTtlMs(verified.claims.exp);
@@ -75,7 +75,7 @@ export class VerifiedTokenCache {
       return;
     }
     const entry: StoredEntry = { claims: verified.claims, provider };
-    await this.store().addToken(verifiedTokenKey(this.settings.namespace, token), entry, ttlMs);
+    await withTimeout(() => this.store().addToken(verifiedTokenKey(this.settings.namespace, token), entry, ttlMs), this.settings.timeoutMs);
   }
 
   /** Returns the provider that could have issued `claims`, for entries added by hand. */
@@ -83,19 +83,22 @@ export class VerifiedTokenCache {
     return this.providers.find((provider) => typeof claims.iss === 'string' && mayIssue(provider.documents.expectation, claims.iss));
   }
 
-  /** Removes a token's verified entry, so that its next use is verified again. */
+  /** Removes a token's verified entry, so that its next use is verified again. Throws when the store fails or times out. */
   async forget(token: string): Promise<boolean> {
-    return Boolean(await this.store().removeToken(verifiedTokenKey(this.settings.namespace, token)));
+    const key = verifiedTokenKey(this.settings.namespace, token);
+    return Boolean(await withTimeout(() => this.store().removeToken(key), this.settings.timeoutMs));
   }
 
   /**
-   * Marks `token` as revoked until its `exp` (or for `tokenTtl` when it has none) and removes its
-   * verified entry. Unlike lookups, this throws when the store fails, so the caller knows.
+   * Marks `token` as revoked until its `exp` plus the clock tolerance (or for `tokenTtl` when it has
+   * no `exp`) and removes its verified entry. Unlike lookups, this throws when the store fails or
+   * times out, so the caller knows.
    */
   async revoke(token: string): Promise<void> {
     const exp = readExp(token);
-    const ttlMs = exp === undefined ? this.settings.tokenTtlMs : Math.max(this.entryTtlMs(exp), 1000);
-    await this.store().addToken(revokedTokenKey(token), { revoked: true }, ttlMs);
+    const untilExpiry = exp === undefined ? this.settings.tokenTtlMs : (exp + this.settings.clockToleranceSeconds) * 1000 - this.clock.now();
+    const ttlMs = Math.max(untilExpiry, 1000);
+    await withTimeout(() => this.store().addToken(revokedTokenKey(token), { revoked: true }, ttlMs), this.settings.timeoutMs);
     await this.forget(token);
   }
 
