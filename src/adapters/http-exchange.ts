@@ -15,6 +15,8 @@ export interface HttpExchange {
   readonly method: string;
   readonly path: string;
   authorizationHeader(): string | undefined;
+  /** How many `Authorization` header lines the request sent; Node keeps only the first in `headers`. */
+  authorizationHeaderCount(): number;
   /** The `access_token` query parameter as the framework parsed it: a string, a list when repeated, or `undefined`. */
   queryToken(): unknown;
   /** The value of a request header, for CORS preflight detection. */
@@ -56,6 +58,7 @@ export function koaExchange(context: KoaContextLike): HttpExchange {
     method: context.method,
     path: context.path,
     authorizationHeader: () => context.req.headers.authorization,
+    authorizationHeaderCount: () => countAuthorizationLines(context.req),
     queryToken: () => context.query.access_token,
     header: (name) => headerValue(context.req, name),
     setHeader: (name, value) => context.set(name, value),
@@ -77,6 +80,7 @@ export function expressExchange(request: ExpressRequestLike, response: ExpressRe
     method: request.method ?? 'GET',
     path: request.path,
     authorizationHeader: () => request.headers.authorization,
+    authorizationHeaderCount: () => countAuthorizationLines(request),
     queryToken: () => request.query?.access_token,
     header: (name) => headerValue(request, name),
     setHeader: (name, value) => response.setHeader(name, value),
@@ -101,4 +105,14 @@ export function actionExchange(action: { request: unknown; response: unknown; co
 function headerValue(request: IncomingMessage, name: string): string | undefined {
   const value = request.headers[name.toLowerCase()];
   return Array.isArray(value) ? value.join(', ') : value;
+}
+
+function countAuthorizationLines(request: IncomingMessage): number {
+  let count = 0;
+  for (let index = 0; index < request.rawHeaders.length; index += 2) {
+    if (request.rawHeaders[index].toLowerCase() === 'authorization') {
+      count += 1;
+    }
+  }
+  return count;
 }

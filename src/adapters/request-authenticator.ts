@@ -97,6 +97,9 @@ export class RequestAuthenticator {
 
   // RFC 6750 section 2: a client uses one way of sending the token, so two at once is a malformed request.
   private readToken(exchange: HttpExchange): string | undefined {
+    if (exchange.authorizationHeaderCount() > 1) {
+      throw new AuthError('invalid_request');
+    }
     const fromHeader = extractBearerToken(exchange.authorizationHeader(), this.settings.maxTokenLength);
     const fromQuery = this.settings.allowQueryToken ? exchange.queryToken() : undefined;
     if (fromQuery === undefined) {

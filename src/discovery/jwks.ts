@@ -31,6 +31,8 @@ export class VerificationKey {
   }
 }
 
+const BASE64URL = /^[A-Za-z0-9_-]+$/;
+
 const PUBLIC_MEMBERS: Record<string, readonly string[]> = {
   RSA: ['n', 'e'],
   EC: ['crv', 'x', 'y'],
@@ -84,7 +86,8 @@ function toPublicJwk(entry: unknown): JWK | undefined {
       jwk[name] = value;
     }
   }
-  return members.every((name) => jwk[name] !== undefined) ? (jwk as JWK) : undefined;
+  const complete = members.every((name) => jwk[name] !== undefined && (name === 'crv' || BASE64URL.test(jwk[name])));
+  return complete ? (jwk as JWK) : undefined;
 }
 
 function isSigningKey(source: Record<string, unknown>): boolean {

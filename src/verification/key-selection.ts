@@ -18,11 +18,13 @@ export function selectKey(keys: readonly VerificationKey[], kid: string | undefi
   if (kid === undefined) {
     throw new AuthError('invalid_token');
   }
-  const key = keys.find((candidate) => candidate.kid === kid);
-  if (key === undefined) {
+  const named = keys.filter((candidate) => candidate.kid === kid);
+  if (named.length === 0) {
     throw new AuthError('key_not_found');
   }
-  if (!key.fits(alg)) {
+  // Several keys may share an id (an RSA and an EC key during a migration); the algorithm decides.
+  const key = named.find((candidate) => candidate.fits(alg));
+  if (key === undefined) {
     throw new AuthError('invalid_token');
   }
   return key;

@@ -23,7 +23,7 @@ export function looksLikeJws(token: string): boolean {
  * not a JSON object, or the payload has no string `iss`.
  */
 export function decodeUnverified(token: string): UnverifiedToken {
-  if (!COMPACT_JWS.test(token)) {
+  if (!COMPACT_JWS.test(token) || !isCanonicalBase64url(token)) {
     throw new AuthError('invalid_token');
   }
   try {
@@ -36,4 +36,10 @@ export function decodeUnverified(token: string): UnverifiedToken {
   } catch (error) {
     throw error instanceof AuthError ? error : new AuthError('invalid_token', { cause: error });
   }
+}
+
+// Base64url leaves unused bits in a segment's last character, so several spellings decode to the
+// same bytes. Only the canonical one is accepted: a token is either exactly what was issued or refused.
+function isCanonicalBase64url(token: string): boolean {
+  return token.split('.').every((part) => Buffer.from(part, 'base64url').toString('base64url') === part);
 }

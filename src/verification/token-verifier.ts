@@ -8,6 +8,7 @@ import { isSupportedAlgorithm } from './algorithms.js';
 import type { Clock } from './clock.js';
 import { AuthError } from './errors.js';
 import { readKeyId, selectKey } from './key-selection.js';
+import { hasWellTypedClaims } from './registered-claims.js';
 import { decodeUnverified } from './token-parts.js';
 
 /** A configured identity provider: where its documents are and which audiences it may issue for. */
@@ -93,6 +94,9 @@ export class TokenVerifier {
     });
     // jose checks that iat is a number but accepts one in the future; a token issued later than now is refused.
     if (typeof payload.iat === 'number' && payload.iat > now / 1000 + this.settings.clockToleranceSeconds) {
+      throw new AuthError('invalid_token');
+    }
+    if (!hasWellTypedClaims(payload)) {
       throw new AuthError('invalid_token');
     }
     this.logger.debug('Token verified', { iss: payload.iss, sub: payload.sub, kid });

@@ -5,7 +5,7 @@ import express from 'express';
 import Koa from 'koa';
 import { useExpressServer, useKoaServer, type RoutingControllersOptions } from 'routing-controllers';
 
-import { AuthMiddleware, authorizationChecker, currentUserChecker } from '../../src/index.js';
+import { AuthMiddleware, authorizationChecker, currentUserChecker, ExpressAuthErrorHandler } from '../../src/index.js';
 import { ExpressStateController, KoaStateController, NestedRolesController, TestController } from './test-controllers.js';
 
 /** A test application listening on loopback. */
@@ -21,16 +21,12 @@ function routingOptions(withMiddleware: boolean, stateController: new () => obje
   return {
     controllers: [TestController, NestedRolesController, stateController],
     // An explicit list, so that routing-controllers does not load every imported middleware.
-    middlewares: withMiddleware ? [AuthMiddleware] : [NoopMiddlewareHolder],
+    middlewares: withMiddleware ? [AuthMiddleware, ExpressAuthErrorHandler] : [ExpressAuthErrorHandler],
     authorizationChecker,
     currentUserChecker,
     development: false,
   };
 }
-
-// routing-controllers treats an empty `middlewares` list as "load all", so a class without
-// `@Middleware` stands in when the test wants no global middleware.
-class NoopMiddlewareHolder {}
 
 export const startKoaApp: AppFactory = async (withMiddleware) => {
   const app = new Koa();

@@ -1,0 +1,18 @@
+import type { JWTPayload } from 'jose';
+
+/**
+ * Tells whether the registered claims jose does not check by itself have their RFC 7519 types:
+ * `sub` a non-empty string (an empty subject names nobody), `jti` a string, `aud` a string or an
+ * array of strings. jose already requires
+ * `exp`, `nbf` and `iat` to be numbers and `iss` to be the expected string.
+ */
+export function hasWellTypedClaims(payload: JWTPayload): boolean {
+  const { sub, jti, aud } = payload;
+  if (sub !== undefined && (typeof sub !== 'string' || sub.length === 0)) {
+    return false;
+  }
+  if (jti !== undefined && typeof jti !== 'string') {
+    return false;
+  }
+  return aud === undefined || typeof aud === 'string' || (Array.isArray(aud) && aud.every((value) => typeof value === 'string'));
+}
