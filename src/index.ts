@@ -6,6 +6,7 @@ export type { OidcAuthOptions, ProviderOptions } from './adapters/options.js';
 export { ConfigurationError } from './adapters/configuration-error.js';
 export { authorizationChecker, currentUserChecker } from './adapters/checkers.js';
 export { AuthMiddleware, MultiProviderAuthMiddleware } from './adapters/auth-middleware.js';
+export { ExpressAuthErrorHandler } from './adapters/express-error-handler.js';
 export { Authorized } from './adapters/authorized.js';
 export { OIDC_AUTH, OIDC_CLOCK, OIDC_LOGGER } from './adapters/container-tokens.js';
 export { RoleRequirement, type RoleClaimOptions } from './authorization/role-requirement.js';
@@ -26,3 +27,4 @@ export { TokenCacheSingleton, revokeToken } from './adapters/token-cache-singlet
 export { OIDC_TOKEN_CACHE } from './adapters/container-tokens.js';
 export { TokenCache } from './cache/token-cache.js';
 export type { CacheProtocol, TokenPage } from './cache/cache-protocol.js';
+export { warmUpOidcAuth, type WarmUpReport } from './adapters/warm-up.js';

@@ -17,6 +17,8 @@ const SETTINGS: DocumentSettings = {
   oidcTtlMs: 3_600_000,
   jwksTtlMs: 600_000,
   keyRefetchCooldownMs: 30_000,
+  maxStaleMs: 0,
+  retryAfterMs: 0,
   limits: { timeoutMs: 2_000, maxBytes: 100_000 },
   algorithms: SUPPORTED_ALGORITHMS,
 };
@@ -348,4 +350,100 @@ describe('ProviderDocuments', () => {
       expect(issuer.count(JWKS_PATH)).to.equal(2);
     });
   });
+
+  describe('outages', () => {
+    const OUTAGE_SETTINGS: DocumentSettings = { ...SETTINGS, maxStaleMs: 3_600_000, retryAfterMs: 5_000, limits: { timeoutMs: 300, maxBytes: 100_000 } };
+    const FAILURES = ['refuse', 'hang', 'error500', 'html', 'invalid-json', 'oversized', 'wrong-shape'] as const;
+
+    afterEach(() => {
+      issuer.behave('normal');
+    });
+
+    async function loadedDocuments(): Promise<ProviderDocuments> {
+      const documents = documentsFor({}, OUTAGE_SETTINGS);
+      await documents.warmUp();
+      return documents;
+    }
+
+    for (const failure of FAILURES) {
+      it(`serves last good copy when provider answers ${failure}`, async () => {
+        const documents = await loadedDocuments();
+        issuer.behave(failure);
+        clock.advance(OUTAGE_SETTINGS.oidcTtlMs + 1);
+
+        expect(await documents.issuer()).to.equal(issuer.issuer);
+        expect(kidsOf(await documents.keysFor('test-key-1'))).to.deep.equal(['test-key-1']);
+        expect(logger.lines.filter((line) => line.level === 'warn').map((line) => line.message)).to.include(
+          'Serving the last good discovery document while the provider fails',
+        );
+      });
+    }
+
+    it('fails without a good copy', async () => {
+      issuer.behave('error500');
+      const error = await rejectionOf(documentsFor({}, OUTAGE_SETTINGS).issuer());
+
+      expect(error).to.be.instanceOf(DocumentLoadError);
+    });
+
+    it('fails past the maximum stale age', async () => {
+      const documents = await loadedDocuments();
+      issuer.behave('error500');
+      clock.advance(SETTINGS.oidcTtlMs + OUTAGE_SETTINGS.maxStaleMs + 1);
+
+      expect(await rejectionOf(documents.issuer())).to.be.instanceOf(DocumentLoadError);
+    });
+
+    it('waits the retry interval after a failure', async () => {
+      const documents = await loadedDocuments();
+      issuer.behave('error500');
+      clock.advance(SETTINGS.jwksTtlMs + 1);
+      await documents.keysFor('test-key-1');
+      const fetchesAfterFailure = issuer.count(JWKS_PATH);
+
+      clock.advance(OUTAGE_SETTINGS.retryAfterMs - 1);
+      await documents.keysFor('test-key-1');
+
+      expect(issuer.count(JWKS_PATH)).to.equal(fetchesAfterFailure);
+    });
+
+    it('takes new documents once the provider recovers', async () => {
+      const documents = await loadedDocuments();
+      issuer.behave('error500');
+      clock.advance(SETTINGS.jwksTtlMs + 1);
+      await documents.keysFor('test-key-1');
+      issuer.behave('normal');
+      await issuer.addKey('after-recovery');
+
+      clock.advance(OUTAGE_SETTINGS.retryAfterMs);
+
+      expect(kidsOf(await documents.keysFor('test-key-1'))).to.deep.equal(['test-key-1', 'after-recovery']);
+    });
+
+    it('keeps last good JWKS when new one has no usable key', async () => {
+      const documents = await loadedDocuments();
+      issuer.jwks = { keys: [{ kty: 'oct', k: 'c2VjcmV0', kid: 'symmetric' }] };
+      clock.advance(SETTINGS.jwksTtlMs + 1);
+
+      expect(kidsOf(await documents.keysFor('test-key-1'))).to.deep.equal(['test-key-1']);
+    });
+
+    it('times out a hanging provider', async () => {
+      issuer.behave('hang');
+      const started = Date.now();
+      const error = await rejectionOf(documentsFor({}, OUTAGE_SETTINGS).issuer());
+
+      expect(error).to.be.instanceOf(DocumentLoadError);
+      expect(Date.now() - started).to.be.below(OUTAGE_SETTINGS.limits.timeoutMs + 1_000);
+    });
+
+    it('rejects a failed refetch for an unknown kid', async () => {
+      const documents = await loadedDocuments();
+      issuer.behave('error500');
+
+      expect(await rejectionOf(documents.keysFor('rotated-away'))).to.be.instanceOf(DocumentLoadError);
+      expect(kidsOf(await documents.keysFor('test-key-1'))).to.deep.equal(['test-key-1']);
+    });
+  });
 });
+

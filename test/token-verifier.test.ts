@@ -20,6 +20,8 @@ const DOCUMENT_SETTINGS: DocumentSettings = {
   oidcTtlMs: 3_600_000,
   jwksTtlMs: 600_000,
   keyRefetchCooldownMs: 30_000,
+  maxStaleMs: 0,
+  retryAfterMs: 0,
   limits: { timeoutMs: 2_000, maxBytes: 100_000 },
   algorithms: SUPPORTED_ALGORITHMS,
 };

@@ -28,6 +28,8 @@ const DOCUMENT_SETTINGS: DocumentSettings = {
   oidcTtlMs: 3_600_000,
   jwksTtlMs: 3_600_000,
   keyRefetchCooldownMs: 30_000,
+  maxStaleMs: 0,
+  retryAfterMs: 0,
   limits: { timeoutMs: 5000, maxBytes: 524_288 },
   algorithms: ['RS256'],
 };

@@ -1,6 +1,7 @@
 import { Container } from 'typedi';
 
 import type { CacheProtocol } from '../cache/cache-protocol.js';
+import { CacheDocumentStore, type DocumentStore } from '../cache/document-store.js';
 import { TokenCache } from '../cache/token-cache.js';
 import { cacheNamespace } from '../cache/token-key.js';
 import { VerifiedTokenCache } from '../cache/verified-token-cache.js';
@@ -45,11 +46,11 @@ export function configureOidcAuth(options: OidcAuthOptions): void {
   registerDefaults(resolved);
   const logger = containerLogger();
   const clock: Clock = { now: () => Container.get(OIDC_CLOCK).now() };
-  const providers = trustedProviders(resolved, clock, logger);
+  const providers = trustedProviders(resolved, clock, logger, documentStore(resolved, clock, logger));
   const verifier = new TokenVerifier(providers, resolved, clock, logger);
   const cache = resolved.tokenTtlMs === 0 ? undefined : tokenCache(resolved, providers, clock, logger);
   const authenticator = new RequestAuthenticator(verifier, cache, resolved, logger);
-  Container.set(OIDC_AUTH, new OidcAuth(authenticator, resolved.rolesKey, resolved.realm));
+  Container.set(OIDC_AUTH, new OidcAuth(providers, authenticator, resolved.rolesKey, resolved.realm));
   logger.debug('Configured', { providers: resolved.providers.length, tokenCache: cache !== undefined });
 }
 
@@ -81,17 +82,27 @@ function tokenCache(resolved: ResolvedOptions, providers: TrustedProvider[], clo
   return new VerifiedTokenCache(() => Container.get(OIDC_TOKEN_CACHE), providers, settings, clock, logger);
 }
 
-function trustedProviders(resolved: ResolvedOptions, clock: Clock, logger: LoggerProtocol): TrustedProvider[] {
+function documentStore(resolved: ResolvedOptions, clock: Clock, logger: LoggerProtocol): DocumentStore | undefined {
+  if (!resolved.shareProviderDocuments) {
+    return undefined;
+  }
+  const guard = { timeoutMs: resolved.tokenCacheTimeoutMs, retryAfterMs: STORE_RETRY_AFTER_MS };
+  return new CacheDocumentStore(() => Container.get(OIDC_TOKEN_CACHE), guard, clock, logger);
+}
+
+function trustedProviders(resolved: ResolvedOptions, clock: Clock, logger: LoggerProtocol, shared?: DocumentStore): TrustedProvider[] {
   const settings: DocumentSettings = {
     oidcTtlMs: resolved.oidcTtlMs,
     jwksTtlMs: resolved.jwksTtlMs,
     keyRefetchCooldownMs: resolved.keyRefetchCooldownMs,
     limits: { timeoutMs: resolved.fetchTimeoutMs, maxBytes: resolved.maxDocumentSize },
     algorithms: resolved.algorithms,
+    maxStaleMs: resolved.maxStaleAgeMs,
+    retryAfterMs: resolved.providerRetryIntervalMs,
   };
   return resolved.providers.flatMap((provider) =>
     provider.oidcUrls.map((discoveryUrl) => ({
-      documents: new ProviderDocuments({ discoveryUrl, issuer: provider.issuer, sameOriginIssuer: provider.sameOriginIssuer }, settings, clock, logger),
+      documents: new ProviderDocuments({ discoveryUrl, issuer: provider.issuer, sameOriginIssuer: provider.sameOriginIssuer }, settings, clock, logger, shared),
       audiences: provider.audiences,
       rolesKey: provider.rolesKey,
     })),

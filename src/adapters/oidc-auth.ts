@@ -1,12 +1,13 @@
 import { RoleRequirement, toRequirements } from '../authorization/role-requirement.js';
 import { AuthError } from '../verification/errors.js';
-import type { VerifiedToken } from '../verification/token-verifier.js';
+import type { TrustedProvider, VerifiedToken } from '../verification/token-verifier.js';
 import type { HttpExchange } from './http-exchange.js';
 import type { RequestAuthenticator } from './request-authenticator.js';
 
 /** The services one configuration registers: authentication, role checks, and response settings. */
 export class OidcAuth {
   constructor(
+    readonly providers: readonly TrustedProvider[],
     readonly authenticator: RequestAuthenticator,
     readonly defaultRolesKey: string,
     readonly realm: string,

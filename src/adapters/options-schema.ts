@@ -86,6 +86,8 @@ export class OidcAuthOptionsSchema {
   @IsOptional() @IsInt(SECONDS) @Min(0, SECONDS) keyRefetchCooldown?: number;
   @IsOptional() @IsInt(SECONDS) @Min(0, SECONDS) @Max(300, { message: '$property must be at most 300 seconds' }) clockTolerance?: number;
   @IsOptional() @IsInt(SECONDS) @Min(1, SECONDS) fetchTimeout?: number;
+  @IsOptional() @IsInt(SECONDS) @Min(0, SECONDS) maxStaleAge?: number;
+  @IsOptional() @IsInt(SECONDS) @Min(0, SECONDS) providerRetryInterval?: number;
 
   @IsOptional()
   @IsArray()
@@ -97,6 +99,7 @@ export class OidcAuthOptionsSchema {
   @IsOptional() @IsInt() @Min(64) maxTokenLength?: number;
 
   @IsOptional() @IsBoolean() allowQueryToken?: boolean;
+  @IsOptional() @IsBoolean() shareProviderDocuments?: boolean;
   @IsOptional() @IsBoolean() allowPreflight?: boolean;
   @IsOptional() @IsInt(SECONDS) @Min(0, SECONDS) tokenTtl?: number;
   @IsOptional() @IsInt() @Min(1) tokenCacheMaxsize?: number;

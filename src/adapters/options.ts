@@ -47,6 +47,19 @@ export interface OidcAuthOptions extends Partial<ProviderOptions> {
   algorithms?: string[];
   /** Seconds before a request for a discovery document or JWKS is aborted. Default 5. */
   fetchTimeout?: number;
+  /**
+   * Seconds past its time to live that the last good discovery document or JWKS keeps serving
+   * while the provider fails (refused, timed out, 5xx, not JSON, wrong shape). Default 86400.
+   */
+  maxStaleAge?: number;
+  /** Seconds a failed discovery or JWKS fetch waits before the next try; meanwhile the last good copy serves. Default 5. */
+  providerRetryInterval?: number;
+  /**
+   * Keep fetched discovery documents and JWKS in the token cache's store too, so that instances
+   * sharing Redis fetch each document once and a restarted instance starts warm. A copy from the
+   * store passes the same checks as a fetched one. Needs the token cache (tokenTtl above 0). Default false.
+   */
+  shareProviderDocuments?: boolean;
   /** Largest accepted discovery document or JWKS, in bytes. Default 524288 (512 KiB). */
   maxDocumentSize?: number;
   /** Longest accepted bearer token, in characters; longer ones get 401 before any decoding. Default 8192. */

@@ -33,10 +33,13 @@ export interface ResolvedOptions {
   clockToleranceSeconds: number;
   algorithms: string[];
   fetchTimeoutMs: number;
+  maxStaleAgeMs: number;
+  providerRetryIntervalMs: number;
   maxDocumentSize: number;
   maxTokenLength: number;
   realm: string;
   allowQueryToken: boolean;
+  shareProviderDocuments: boolean;
   allowPreflight: boolean;
   tokenTtlMs: number;
   tokenCacheMaxsize: number;
@@ -65,6 +68,9 @@ export function resolveOptions(options: OidcAuthOptions): ResolvedOptions {
   if (errors.length > 0) {
     throw toConfigurationError(errors[0], '');
   }
+  if (schema.shareProviderDocuments === true && schema.tokenTtl === 0) {
+    throw new ConfigurationError('shareProviderDocuments', "Invalid option 'shareProviderDocuments': it needs the token cache, which tokenTtl 0 turns off.");
+  }
   return {
     providers: resolveProviders(schema),
     excludedPaths: schema.excludedPaths ?? [],
@@ -76,10 +82,13 @@ export function resolveOptions(options: OidcAuthOptions): ResolvedOptions {
     clockToleranceSeconds: schema.clockTolerance ?? 5,
     algorithms: schema.algorithms ?? [...SUPPORTED_ALGORITHMS],
     fetchTimeoutMs: (schema.fetchTimeout ?? 5) * 1000,
+    maxStaleAgeMs: (schema.maxStaleAge ?? 86_400) * 1000,
+    providerRetryIntervalMs: (schema.providerRetryInterval ?? 5) * 1000,
     maxDocumentSize: schema.maxDocumentSize ?? 512 * 1024,
     maxTokenLength: schema.maxTokenLength ?? 8192,
     realm: schema.realm ?? 'api',
     allowQueryToken: schema.allowQueryToken ?? false,
+    shareProviderDocuments: schema.shareProviderDocuments ?? false,
     allowPreflight: schema.allowPreflight ?? false,
     tokenTtlMs: (schema.tokenTtl ?? 300) * 1000,
     tokenCacheMaxsize: schema.tokenCacheMaxsize ?? 1000,

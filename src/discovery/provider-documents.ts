@@ -1,6 +1,7 @@
-import type { LoggerProtocol } from '../logging/logger-protocol.js';
+import { warn, type LoggerProtocol } from '../logging/logger-protocol.js';
 import type { Clock } from '../verification/clock.js';
-import { CachedValue } from './cached-value.js';
+import type { DocumentStore } from '../cache/document-store.js';
+import { CachedValue, type FailurePolicy } from './cached-value.js';
 import { DocumentLoadError, fetchJson, type FetchLimits } from './fetch-json.js';
 import { judgeDiscoveredIssuer, type IssuerExpectation } from './issuer-rules.js';
 import { readVerificationKeys, type VerificationKey } from './jwks.js';
@@ -14,6 +15,10 @@ export interface DocumentSettings {
   keyRefetchCooldownMs: number;
   limits: FetchLimits;
   algorithms: readonly string[];
+  /** How long past its time to live a document keeps serving while the provider fails. */
+  maxStaleMs: number;
+  /** How long after a failed fetch the next fetch of the same document waits. */
+  retryAfterMs: number;
 }
 
 interface Discovery {
@@ -36,9 +41,17 @@ export class ProviderDocuments {
     private readonly settings: DocumentSettings,
     private readonly clock: Clock,
     private readonly logger: LoggerProtocol,
+    /** Where instances share fetched documents, if anywhere. */
+    private readonly shared?: DocumentStore,
   ) {
-    this.discovery = new CachedValue(() => this.loadDiscovery(), settings.oidcTtlMs, clock);
-    this.keys = new CachedValue(() => this.loadKeys(), settings.jwksTtlMs, clock);
+    this.discovery = new CachedValue(() => this.loadDiscovery(), settings.oidcTtlMs, clock, this.failurePolicy('discovery document'));
+    this.keys = new CachedValue(() => this.loadKeys(), settings.jwksTtlMs, clock, this.failurePolicy('JWKS'));
+  }
+
+  /** Loads the discovery document and the JWKS now, unless fresh copies are kept. */
+  async warmUp(): Promise<void> {
+    await this.discovery.get();
+    await this.keys.get();
   }
 
   /** Returns the issuer the discovery document declares, once it passed the issuer rule. */
@@ -65,9 +78,48 @@ export class ProviderDocuments {
     return this.keys.reload();
   }
 
+  private failurePolicy(document: string): FailurePolicy {
+    return {
+      maxStaleMs: this.settings.maxStaleMs,
+      retryAfterMs: this.settings.retryAfterMs,
+      onStale: (error, staleForMs) =>
+        warn(this.logger, `Serving the last good ${document} while the provider fails`, {
+          discoveryUrl: this.expectation.discoveryUrl,
+          staleForSeconds: Math.round(staleForMs / 1000),
+          reason: error instanceof Error ? error.message : String(error),
+        }),
+    };
+  }
+
   private async loadDiscovery(): Promise<Discovery> {
-    const url = this.expectation.discoveryUrl;
+    return this.loadValidated(this.expectation.discoveryUrl, this.settings.oidcTtlMs, (document) => this.readDiscovery(document));
+  }
+
+  private async loadKeys(): Promise<VerificationKey[]> {
+    const { jwksUri } = await this.discovery.get();
+    const keys = await this.loadValidated(jwksUri, this.settings.jwksTtlMs, (document) => this.readKeys(document, jwksUri));
+    this.keyFetches += 1;
+    return keys;
+  }
+
+  // Uses the shared store's copy when it passes the same checks as a fetched one; otherwise fetches.
+  private async loadValidated<T>(url: string, ttlMs: number, read: (document: unknown) => T): Promise<T> {
+    const shared = await this.shared?.read(url);
+    if (shared !== undefined) {
+      try {
+        return read(shared);
+      } catch (error) {
+        this.logger.debug('Ignoring an invalid shared copy', { url, reason: error instanceof Error ? error.message : String(error) });
+      }
+    }
     const document = await fetchJson(url, this.settings.limits);
+    const result = read(document);
+    await this.shared?.write(url, document, ttlMs);
+    return result;
+  }
+
+  private readDiscovery(document: unknown): Discovery {
+    const url = this.expectation.discoveryUrl;
     if (document === null || typeof document !== 'object' || Array.isArray(document)) {
       throw new DocumentLoadError(`The discovery document at ${url} is not a JSON object.`);
     }
@@ -80,13 +132,14 @@ export class ProviderDocuments {
     return { issuer: judged, jwksUri };
   }
 
-  private async loadKeys(): Promise<VerificationKey[]> {
-    const { jwksUri } = await this.discovery.get();
-    const keys = readVerificationKeys(await fetchJson(jwksUri, this.settings.limits), this.settings.algorithms);
+  private readKeys(document: unknown, jwksUri: string): VerificationKey[] {
+    const keys = readVerificationKeys(document, this.settings.algorithms);
     if (keys === undefined) {
       throw new DocumentLoadError(`The JWKS at ${jwksUri} has no keys array.`);
     }
-    this.keyFetches += 1;
+    if (keys.length === 0) {
+      throw new DocumentLoadError(`The JWKS at ${jwksUri} has no key this library can use.`);
+    }
     this.logger.debug('Loaded JWKS', { jwksUri, usableKeys: keys.length });
     return keys;
   }

@@ -8,6 +8,7 @@ import { Container } from 'typedi';
 import { startOidcServer, type RunningOidcServer } from '../../example/oidc-server.js';
 import { configureOidcAuth, OIDC_LOGGER } from '../../src/index.js';
 import { CountingLogger } from './counting-logger.js';
+import { describeOutages } from './outage-cases.js';
 import { get, type Reply } from './http.js';
 import type { AppFactory, RunningApp } from './test-apps.js';
 import { makeKey, TestIssuer } from './test-issuer.js';
@@ -81,6 +82,7 @@ export function describeIntegration(adapter: string, startApp: AppFactory): void
     describeForgedTokens(fixture);
     describeMiddleware(fixture);
     describeConfigurations(fixture, startApp);
+    describeOutages(startApp);
   });
 }
 

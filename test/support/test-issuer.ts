@@ -12,6 +12,13 @@ export interface IssuerKey {
   publicJwk: JWK;
 }
 
+/**
+ * How the issuer answers document requests: normally, or failing in one of the ways a real
+ * provider fails. `refuse` resets the connection, `hang` never answers, `oversized` sends a valid
+ * document padded past a megabyte, `wrong-shape` sends JSON of the wrong shape.
+ */
+export type IssuerBehaviour = 'normal' | 'refuse' | 'hang' | 'error500' | 'html' | 'invalid-json' | 'oversized' | 'wrong-shape';
+
 /** Header fields a test may set or override when signing. */
 export interface SignOptions {
   key?: IssuerKey;
@@ -25,6 +32,10 @@ export interface SignOptions {
 export class TestIssuer {
   readonly requests: string[] = [];
   jwks: { keys: JWK[] } = { keys: [] };
+  /** How the discovery document is served. */
+  discoveryBehaviour: IssuerBehaviour = 'normal';
+  /** How the JWKS is served. */
+  jwksBehaviour: IssuerBehaviour = 'normal';
   private server: Server | undefined;
   issuer = '';
 
@@ -63,7 +74,14 @@ export class TestIssuer {
     return this.requests.filter((requested) => requested === path).length;
   }
 
+  /** Serves both documents with `behaviour`. */
+  behave(behaviour: IssuerBehaviour): void {
+    this.discoveryBehaviour = behaviour;
+    this.jwksBehaviour = behaviour;
+  }
+
   close(): Promise<void> {
+    this.server?.closeAllConnections();
     return new Promise((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
   }
 
@@ -71,9 +89,13 @@ export class TestIssuer {
     this.server = createServer((request, response) => {
       const path = request.url ?? '/';
       this.requests.push(path);
+      const behaviour = path === '/jwks' ? this.jwksBehaviour : this.discoveryBehaviour;
       const body = this.documentFor(path);
-      response.writeHead(body === undefined ? 404 : 200, { 'content-type': 'application/json' });
-      response.end(JSON.stringify(body ?? { error: 'not_found' }));
+      if (body === undefined) {
+        response.writeHead(404, { 'content-type': 'application/json' }).end('{"error":"not_found"}');
+        return;
+      }
+      answer(behaviour, body, response);
     });
     return new Promise((resolve) => {
       this.server?.listen(0, '127.0.0.1', () => {
@@ -96,4 +118,31 @@ export async function makeKey(kid: string, alg: string): Promise<IssuerKey> {
   const { privateKey, publicKey } = await generateKeyPair(alg, { extractable: true });
   const publicJwk = { ...(await exportJWK(publicKey)), kid, alg, use: 'sig' };
   return { kid, alg, privateKey, publicJwk };
+}
+
+function answer(behaviour: IssuerBehaviour, body: unknown, response: import('node:http').ServerResponse): void {
+  switch (behaviour) {
+    case 'refuse':
+      response.socket?.destroy();
+      return;
+    case 'hang':
+      return;
+    case 'error500':
+      response.writeHead(500, { 'content-type': 'application/json' }).end('{"error":"server_error"}');
+      return;
+    case 'html':
+      response.writeHead(200, { 'content-type': 'text/html' }).end('<html><body>Maintenance</body></html>');
+      return;
+    case 'invalid-json':
+      response.writeHead(200, { 'content-type': 'application/json' }).end('{"issuer": ');
+      return;
+    case 'oversized':
+      response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ ...(body as object), padding: 'x'.repeat(1_100_000) }));
+      return;
+    case 'wrong-shape':
+      response.writeHead(200, { 'content-type': 'application/json' }).end('["not", "a", "document"]');
+      return;
+    default:
+      response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+  }
 }
