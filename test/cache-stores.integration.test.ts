@@ -11,7 +11,7 @@ import Keyv from 'keyv';
 import sqlite3 from 'sqlite3';
 import { Container } from 'typedi';
 
-import { configureOidcAuth, OIDC_CLOCK, OIDC_LOGGER, OIDC_TOKEN_CACHE, revokeToken, type OidcAuthOptions } from '../src/index.js';
+import { configureOidcAuth, OIDC_CLOCK, OIDC_LOGGER, OIDC_TOKEN_CACHE, revokeToken, warmUpOidcAuth, type OidcAuthOptions } from '../src/index.js';
 import { CountingLogger } from './support/counting-logger.js';
 import { get } from './support/http.js';
 import { REDIS_URL, requireRedis, uniqueNamespace } from './support/redis.js';
@@ -146,6 +146,21 @@ for (const makeStore of [memoryStore, sqliteStore, redisStore]) {
       const reply = await get(`${app.baseUrl}/any-token`, { token });
       expect(reply.status).to.equal(401);
       expect(reply.body.code).to.equal('invalid_token');
+    });
+
+    it('starts a second instance warm from shared documents', async function () {
+      configureInstance({ shareProviderDocuments: true });
+      await warmUpOidcAuth({ throwOnFailure: true });
+      const requestsAfterWarmUp = issuer.requests.length;
+      issuer.behave('refuse');
+      try {
+        configureInstance({ shareProviderDocuments: true });
+        const reply = await get(`${app.baseUrl}/any-token`, { token: await issuer.sign({ aud: AUDIENCE }) });
+        expect(reply.status, reply.text).to.equal(200);
+        expect(issuer.requests.length, 'requests to the provider').to.equal(requestsAfterWarmUp);
+      } finally {
+        issuer.behave('normal');
+      }
     });
 
     it('refuses a cached token after its exp', async function () {
