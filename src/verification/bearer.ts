@@ -16,7 +16,8 @@ export function extractBearerToken(header: string | undefined, maxLength: number
   if (header === undefined || !BEARER_PREFIX.test(header)) {
     return undefined;
   }
-  const token = header.replace(BEARER_PREFIX, '').trimEnd();
+  // HTTP allows only spaces and tabs around a field value; trimEnd() would also drop U+00A0 and the like.
+  const token = header.replace(BEARER_PREFIX, '').replace(/[ \t]+$/, '');
   if (token.length === 0) {
     return undefined;
   }
