@@ -63,7 +63,12 @@ export function resolveOptions(options: OidcAuthOptions): ResolvedOptions {
     throw new TypeError('Logger must implement the logging protocol.');
   }
   const tokenCache = resolveTokenCache(customTokenCache, tokenCacheStore);
-  const schema = plainToInstance(OidcAuthOptionsSchema, rest);
+  const schema = validatedSchema(rest);
+  return { ...withDefaults(schema), providers: resolveProviders(schema), logger, tokenCache };
+}
+
+function validatedSchema(options: object): OidcAuthOptionsSchema {
+  const schema = plainToInstance(OidcAuthOptionsSchema, options);
   const errors = validateSync(schema, { whitelist: true, forbidNonWhitelisted: true });
   if (errors.length > 0) {
     throw toConfigurationError(errors[0], '');
@@ -71,11 +76,14 @@ export function resolveOptions(options: OidcAuthOptions): ResolvedOptions {
   if (schema.shareProviderDocuments === true && schema.tokenTtl === 0) {
     throw new ConfigurationError('shareProviderDocuments', "Invalid option 'shareProviderDocuments': it needs the token cache, which tokenTtl 0 turns off.");
   }
+  return schema;
+}
+
+// The documented defaults; durations given in seconds become milliseconds.
+function withDefaults(schema: OidcAuthOptionsSchema): Omit<ResolvedOptions, 'providers' | 'logger' | 'tokenCache'> {
   return {
-    providers: resolveProviders(schema),
     excludedPaths: schema.excludedPaths ?? [],
     rolesKey: schema.rolesKey ?? 'roles',
-    logger,
     oidcTtlMs: (schema.oidcTtl ?? 3600) * 1000,
     jwksTtlMs: (schema.jwksTtl ?? 3600) * 1000,
     keyRefetchCooldownMs: (schema.keyRefetchCooldown ?? 30) * 1000,
@@ -93,7 +101,6 @@ export function resolveOptions(options: OidcAuthOptions): ResolvedOptions {
     tokenTtlMs: (schema.tokenTtl ?? 300) * 1000,
     tokenCacheMaxsize: schema.tokenCacheMaxsize ?? 1000,
     tokenCacheTimeoutMs: schema.tokenCacheTimeoutMs ?? 250,
-    tokenCache,
   };
 }
 
