@@ -21,15 +21,15 @@ export function cacheNamespace(
   return `${PREFIX}:${createHash('sha256').update(identity).digest('base64url').slice(0, 22)}`;
 }
 
-/** Returns the cache key of a verified token in `namespace`. */
-export function verifiedTokenKey(namespace: string, token: string): string {
-  return `${namespace}:${digestToken(token)}`;
+/** Returns the cache key of a verified token in `namespace`; pass `digest` when it is already known. */
+export function verifiedTokenKey(namespace: string, token: string, digest = digestToken(token)): string {
+  return `${namespace}:${digest}`;
 }
 
 /**
  * Returns the key that marks `token` as revoked. It is shared by every configuration, so a token
  * revoked by one service is refused by every service that uses the same store.
  */
-export function revokedTokenKey(token: string): string {
-  return `${PREFIX}:revoked:${digestToken(token)}`;
+export function revokedTokenKey(token: string, digest = digestToken(token)): string {
+  return `${PREFIX}:revoked:${digest}`;
 }

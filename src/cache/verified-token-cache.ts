@@ -6,7 +6,8 @@ import type { TrustedProvider, VerifiedToken } from '../verification/token-verif
 import { mayIssue } from '../discovery/issuer-rules.js';
 import type { CacheProtocol } from './cache-protocol.js';
 import { StoreGuard, withTimeout } from './store-guard.js';
-import { revokedTokenKey, verifiedTokenKey } from './token-key.js';
+import { TokenCache } from './token-cache.js';
+import { digestToken, revokedTokenKey, verifiedTokenKey } from './token-key.js';
 
 /** What the cache knows of a token. */
 export type CacheLookup = { kind: 'hit'; verified: VerifiedToken } | { kind: 'revoked' } | { kind: 'miss' };
@@ -47,8 +48,11 @@ export class VerifiedTokenCache {
 
   /** Looks `token` up in one request to the store: its verified entry and its revocation mark. */
   async lookup(token: string): Promise<CacheLookup> {
-    const keys = [verifiedTokenKey(this.settings.namespace, token), revokedTokenKey(token)];
-    const values = await this.guard.run<unknown[]>(() => readMany(this.store(), keys));
+    const digest = digestToken(token);
+    const keys = [verifiedTokenKey(this.settings.namespace, token, digest), revokedTokenKey(token, digest)];
+    const store = this.store();
+    // The default in-memory store can neither fail nor hang, so it skips the guard's timer.
+    const values = store instanceof TokenCache && store.inMemory ? await readMany(store, keys) : await this.guard.run<unknown[]>(() => readMany(store, keys));
     if (values === undefined) {
       return { kind: 'miss' };
     }

@@ -17,7 +17,7 @@ export function extractBearerToken(header: string | undefined, maxLength: number
     return undefined;
   }
   // HTTP allows only spaces and tabs around a field value; trimEnd() would also drop U+00A0 and the like.
-  const token = header.replace(BEARER_PREFIX, '').replace(/[ \t]+$/, '');
+  const token = withoutTrailingBlanks(header.replace(BEARER_PREFIX, ''));
   if (token.length === 0) {
     return undefined;
   }
@@ -34,4 +34,12 @@ export function checkTokenCharacters(token: string, maxLength: number): string {
     throw new AuthError('invalid_token');
   }
   return token;
+}
+
+function withoutTrailingBlanks(value: string): string {
+  let end = value.length;
+  while (end > 0 && (value.charCodeAt(end - 1) === 0x20 || value.charCodeAt(end - 1) === 0x09)) {
+    end -= 1;
+  }
+  return end === value.length ? value : value.slice(0, end);
 }
