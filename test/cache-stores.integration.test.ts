@@ -11,7 +11,7 @@ import Keyv from 'keyv';
 import sqlite3 from 'sqlite3';
 import { Container } from 'typedi';
 
-import { configureOidcAuth, OIDC_CLOCK, OIDC_LOGGER, OIDC_TOKEN_CACHE, revokeToken, warmUpOidcAuth, type OidcAuthOptions } from '../src/index.js';
+import { configureOidcAuth, OIDC_CLOCK, OIDC_LOGGER, OIDC_TOKEN_CACHE, revokeToken, TokenCache, warmUpOidcAuth, type OidcAuthOptions, type CacheProtocol } from '../src/index.js';
 import { CountingLogger } from './support/counting-logger.js';
 import { get } from './support/http.js';
 import { REDIS_URL, requireRedis, uniqueNamespace } from './support/redis.js';
@@ -116,6 +116,19 @@ for (const makeStore of [memoryStore, sqliteStore, redisStore]) {
       expect(reply.body.sub).to.equal('cached-user');
       expect(issuer.requests.length, 'discovery and JWKS requests').to.equal(requestsAfterFirst);
       expect(logger.count('Token verified'), 'signature verifications').to.equal(verificationsAfterFirst);
+    });
+
+    it('serves from a cache set in the container', async function () {
+      Container.set(OIDC_TOKEN_CACHE, new TokenCache(store.open()));
+      configureOidcAuth({ oidcUrls: [issuer.discoveryUrl], audiences: [AUDIENCE] });
+      const token = await issuer.sign({ aud: AUDIENCE });
+      expect((await get(`${app.baseUrl}/any-token`, { token })).status).to.equal(200);
+      const verificationsAfterFirst = logger.count('Token verified');
+
+      Container.set(OIDC_TOKEN_CACHE, new TokenCache(store.open()));
+      configureOidcAuth({ oidcUrls: [issuer.discoveryUrl], audiences: [AUDIENCE] });
+      expect((await get(`${app.baseUrl}/any-token`, { token })).status).to.equal(200);
+      expect(logger.count('Token verified')).to.equal(verificationsAfterFirst);
     });
 
     it('still checks roles on a hit', async function () {
@@ -246,3 +259,79 @@ async function unusedLoopbackPort(): Promise<number> {
   await new Promise<void>((resolve) => server.close(() => resolve()));
   return port;
 }
+
+/** The in-memory cache of the Python package's README, in TypeScript, as a user would write it. */
+class InMemoryTokenCache implements CacheProtocol {
+  private readonly cache = new Map<string, unknown>();
+
+  addToken(token: string, value: unknown): void {
+    this.cache.set(token, value);
+  }
+
+  getToken(token: string): unknown {
+    return this.cache.get(token);
+  }
+
+  removeToken(token: string): boolean {
+    return this.cache.delete(token);
+  }
+
+  clear(): void {
+    this.cache.clear();
+  }
+
+  listTokens(page = 1, pageSize = 10): Record<string, unknown> {
+    return Object.fromEntries([...this.cache].slice((page - 1) * pageSize, page * pageSize));
+  }
+
+  keys(): string[] {
+    return [...this.cache.keys()];
+  }
+}
+
+describe('custom token cache', function () {
+  let issuer: TestIssuer;
+  let logger: CountingLogger;
+  let app: RunningApp;
+
+  before(async function () {
+    issuer = await TestIssuer.start();
+    logger = new CountingLogger();
+    Container.set(OIDC_LOGGER, logger);
+    app = await startKoaApp(false);
+  });
+
+  after(async function () {
+    await app?.close();
+    await issuer?.close();
+    Container.remove(OIDC_LOGGER);
+    Container.remove(OIDC_TOKEN_CACHE);
+  });
+
+  for (const [route, install] of [
+    ['option', (cache: CacheProtocol) => configureOidcAuth({ oidcUrls: [issuer.discoveryUrl], audiences: [AUDIENCE], customTokenCache: cache })],
+    ['container', (cache: CacheProtocol) => {
+      Container.set(OIDC_TOKEN_CACHE, cache);
+      configureOidcAuth({ oidcUrls: [issuer.discoveryUrl], audiences: [AUDIENCE] });
+    }],
+  ] as const) {
+    it(`serves hits from a custom cache set by ${route}`, async function () {
+      const cache = new InMemoryTokenCache();
+      install(cache);
+      const token = await issuer.sign({ aud: AUDIENCE });
+      expect((await get(`${app.baseUrl}/any-token`, { token })).status).to.equal(200);
+      const verifications = logger.count('Token verified');
+      expect((await get(`${app.baseUrl}/any-token`, { token })).status).to.equal(200);
+      expect(logger.count('Token verified')).to.equal(verifications);
+      expect(cache.keys().some((key) => key.includes(token))).to.equal(false);
+    });
+  }
+
+  it('refuses a token revoked in a custom cache', async function () {
+    configureOidcAuth({ oidcUrls: [issuer.discoveryUrl], audiences: [AUDIENCE], customTokenCache: new InMemoryTokenCache() });
+    const token = await issuer.sign({ aud: AUDIENCE });
+    expect((await get(`${app.baseUrl}/any-token`, { token })).status).to.equal(200);
+    await revokeToken(token);
+    expect((await get(`${app.baseUrl}/any-token`, { token })).status).to.equal(401);
+  });
+});
