@@ -27,6 +27,12 @@ describe('RoleRequirement', function () {
     expect(requirement.isSatisfiedBy({ groups: ['admin'] }, 'groups')).to.equal(true);
   });
 
+  it('needs every role with match all', function () {
+    const requirement = new RoleRequirement(['admin', 'auditor'], { match: 'all' });
+    expect(requirement.isSatisfiedBy({ roles: ['admin', 'auditor', 'viewer'] }, 'roles')).to.equal(true);
+    expect(requirement.isSatisfiedBy({ roles: ['admin'] }, 'roles')).to.equal(false);
+  });
+
   it('is met by any token when it lists no roles', function () {
     expect(new RoleRequirement([]).isSatisfiedBy({}, 'roles')).to.equal(true);
   });

@@ -15,7 +15,7 @@ import { OidcAuth } from './oidc-auth.js';
 import type { OidcAuthOptions } from './options.js';
 import { RequestAuthenticator } from './request-authenticator.js';
 import { resolveOptions, type ResolvedOptions } from './resolve-options.js';
-import { separatePlainRoleLists } from './role-metadata.js';
+import { prepareRoleDeclarations } from './role-metadata.js';
 
 // After a token-cache store failure, requests skip the store this long before it is tried again.
 const STORE_RETRY_AFTER_MS = 5000;
@@ -42,7 +42,7 @@ const defaultCaches = new WeakSet<CacheProtocol>();
  */
 export function configureOidcAuth(options: OidcAuthOptions): void {
   const resolved = resolveOptions(options);
-  separatePlainRoleLists();
+  prepareRoleDeclarations();
   registerDefaults(resolved);
   const logger = containerLogger();
   const clock: Clock = { now: () => Container.get(OIDC_CLOCK).now() };

@@ -6,9 +6,11 @@ export interface RoleClaimOptions {
   rolesKey?: string;
   /** Splits a string claim into roles, such as `' '` for a space-delimited `scp`. */
   delimiter?: string;
+  /** Whether any one of the listed roles suffices (`'any'`, the default) or all are needed (`'all'`). */
+  match?: 'any' | 'all';
 }
 
-/** One `@Authorized` declaration: the token must grant at least one of `roles`. */
+/** One `@Authorized` declaration: the token must grant one of `roles`, or all of them with `match: 'all'`. */
 export class RoleRequirement {
   readonly roles: readonly string[];
 
@@ -29,7 +31,8 @@ export class RoleRequirement {
     }
     const value = lookUpClaim(claims, this.options.rolesKey ?? defaultRolesKey);
     const granted = new Set(rolesFromClaim(value, this.options.delimiter));
-    return this.roles.some((role) => granted.has(role));
+    const grants = (role: string): boolean => granted.has(role);
+    return this.options.match === 'all' ? this.roles.every(grants) : this.roles.some(grants);
   }
 }
 

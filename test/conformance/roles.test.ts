@@ -190,4 +190,22 @@ describeConformance('roles', (context) => {
       }
     });
   });
+
+  describe('several requirements on one route', function () {
+    const cases: Array<[string, Record<string, unknown>, number]> = [
+      ['/nested/stacked', { roles: ['user', 'admin'], scp: 'reports.read' }, 200],
+      ['/nested/stacked', { roles: ['user', 'admin'] }, 403],
+      ['/nested/stacked', { roles: ['user'], scp: 'reports.read' }, 403],
+      ['/nested/all-of', { roles: ['user', 'admin', 'auditor'] }, 200],
+      ['/nested/all-of', { roles: ['user', 'admin'] }, 403],
+      ['/nested/all-of', { roles: ['admin', 'auditor'] }, 403],
+    ];
+    for (const [path, claims, status] of cases) {
+      it(`${path} with ${JSON.stringify(claims)} gets ${status}`, async function () {
+        for (const [app, reply] of await sendToBoth(context, path, claims)) {
+          expectStatus(reply, status, app);
+        }
+      });
+    }
+  });
 });

@@ -110,6 +110,19 @@ export class NestedRolesController {
     return { route: 'admin' };
   }
 
+  @Get('/stacked')
+  @Authorized('reports.read', { rolesKey: 'scp', delimiter: ' ' })
+  @Authorized(['admin'])
+  stacked(): Claims {
+    return { route: 'stacked' };
+  }
+
+  @Get('/all-of')
+  @Authorized(['admin', 'auditor'], { match: 'all' })
+  allOf(): Claims {
+    return { route: 'all-of' };
+  }
+
   @Get('/admin-or-auditor')
   @Authorized(['admin', 'auditor'])
   adminOrAuditor(): Claims {
