@@ -5,7 +5,7 @@ import { Middleware } from 'routing-controllers';
 import { AuthHttpError } from './auth-response.js';
 
 /**
- * An Express error middleware that ends the library's 401, 403 and 500 answers cleanly.
+ * An Express error middleware that ends the library's 401, 403 and 500 responses cleanly.
  * routing-controllers' Express driver sends an error's response and then passes the error on;
  * Express's final handler then logs it and, because the response was sent, destroys the
  * connection, which breaks the client's next request on a kept-alive connection. This handler

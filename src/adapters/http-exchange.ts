@@ -9,7 +9,7 @@ export interface AuthResponse {
   body: Record<string, unknown>;
 }
 
-/** What the library needs of one request, the same for Koa and Express. */
+/** One request and its response, seen the same way for Koa and Express. */
 export interface HttpExchange {
   readonly request: IncomingMessage;
   readonly method: string;

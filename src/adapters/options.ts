@@ -19,7 +19,7 @@ export interface ProviderOptions {
    * because Azure AD B2C publishes its issuer under the tenant ID instead of the policy path.
    */
   sameOriginIssuer?: boolean;
-  /** The claim that holds roles in this provider's tokens. Default: the top-level `rolesKey`. */
+  /** The claim that contains roles in this provider's tokens. Default: the top-level `rolesKey`. */
   rolesKey?: string;
 }
 

@@ -11,7 +11,7 @@ import { looksLikeJws } from '../verification/token-parts.js';
 import { ExcludedPaths } from './excluded-paths.js';
 import type { HttpExchange } from './http-exchange.js';
 
-/** What the authenticator accepts as credentials and which requests it lets through. */
+/** Settings of the authenticator: accepted credentials and requests let through without a token. */
 export interface AuthenticatorSettings {
   excludedPaths: readonly string[];
   maxTokenLength: number;

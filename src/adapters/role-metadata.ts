@@ -5,10 +5,10 @@ import { RoleRequirement } from '../authorization/role-requirement.js';
 type AuthorizedHandler = { type: string; target: unknown; method?: string; value?: unknown };
 
 /**
- * Rewrites the `@Authorized` declarations made so far so that each one must hold on its own:
- * - routing-controllers concatenates a controller's roles with a method's, so a method that needs
- *   `admin` in a controller that needs `user` would open for `user` alone; each plain role list
- *   becomes one requirement instead;
+ * Rewrites the `@Authorized` declarations made so far so that each one must hold on its own.
+ * - routing-controllers concatenates a controller's roles with a method's. A method that needs
+ *   `admin` in a controller that needs `user` would then open for `user` alone, so each plain role
+ *   list becomes one requirement instead.
  * - routing-controllers reads only the first `@Authorized` of a method or controller, so repeated
  *   decorators are merged into that first one.
  * It changes declarations only until routing-controllers reads them, which is why
@@ -35,7 +35,7 @@ function mergeInto(handlers: AuthorizedHandler[]): void {
   if (handlers.some((handler) => typeof handler.value === 'function')) {
     return;
   }
-  // A Set, because after a first merge every handler holds the same requirements.
+  // A Set, because after a first merge every handler has the same requirements.
   const requirements = [...new Set(handlers.flatMap((handler) => asRequirements(handler.value)))];
   handlers.forEach((handler) => (handler.value = requirements));
 }

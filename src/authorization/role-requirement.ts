@@ -1,8 +1,8 @@
 import { lookUpClaim, rolesFromClaim } from './claim-lookup.js';
 
-/** Where a requirement reads roles from in the token's claims. */
+/** Options of a role requirement: the claim it reads and how it matches. */
 export interface RoleClaimOptions {
-  /** The claim that holds the roles; an exact claim name first, then a dotted path. */
+  /** The claim that contains the roles: an exact claim name first, then a dotted path. */
   rolesKey?: string;
   /** Splits a string claim into roles, such as `' '` for a space-delimited `scp`. */
   delimiter?: string;

@@ -9,10 +9,10 @@ import { StoreGuard, withTimeout } from './store-guard.js';
 import { TokenCache } from './token-cache.js';
 import { digestToken, revokedTokenKey, verifiedTokenKey } from './token-key.js';
 
-/** What the cache knows of a token. */
+/** The outcome of a cache lookup. */
 export type CacheLookup = { kind: 'hit'; verified: VerifiedToken } | { kind: 'revoked' } | { kind: 'miss' };
 
-/** How verified tokens are cached. */
+/** Settings of the verified-token cache. */
 export interface CacheSettings {
   namespace: string;
   tokenTtlMs: number;
@@ -96,7 +96,7 @@ export class VerifiedTokenCache {
   /**
    * Marks `token` as revoked until its `exp` plus the clock tolerance (or for `tokenTtl` when it has
    * no `exp`) and removes its verified entry. Unlike lookups, this throws when the store fails or
-   * times out, so the caller knows.
+   * times out, so that the caller can react.
    */
   async revoke(token: string): Promise<void> {
     const exp = readExp(token);

@@ -41,7 +41,7 @@ export class ProviderDocuments {
     private readonly settings: DocumentSettings,
     private readonly clock: Clock,
     private readonly logger: LoggerProtocol,
-    /** Where instances share fetched documents, if anywhere. */
+    /** The store through which instances share fetched documents, if any. */
     private readonly shared?: DocumentStore,
   ) {
     this.discovery = new CachedValue(() => this.loadDiscovery(), settings.oidcTtlMs, clock, this.failurePolicy('discovery document'));

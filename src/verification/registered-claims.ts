@@ -2,7 +2,7 @@ import type { JWTPayload } from 'jose';
 
 /**
  * Tells whether the registered claims jose does not check by itself have their RFC 7519 types:
- * `sub` a non-empty string (an empty subject names nobody), `jti` a string, `aud` a string or an
+ * `sub` a non-empty string (an empty subject identifies no one), `jti` a string, `aud` a string or an
  * array of strings. jose already requires
  * `exp`, `nbf` and `iat` to be numbers and `iss` to be the expected string.
  */

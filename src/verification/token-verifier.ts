@@ -15,7 +15,7 @@ import { decodeUnverified } from './token-parts.js';
 export interface TrustedProvider {
   documents: ProviderDocuments;
   audiences: readonly string[];
-  /** The claim that holds roles in this provider's tokens, when it differs from the default. */
+  /** The claim that contains roles in this provider's tokens, when it differs from the default. */
   rolesKey?: string;
 }
 
