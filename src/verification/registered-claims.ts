@@ -3,11 +3,15 @@ import type { JWTPayload } from 'jose';
 /**
  * Tells whether the registered claims jose does not check by itself have their RFC 7519 types:
  * `sub` a non-empty string (an empty subject identifies no one), `jti` a string, `aud` a string or an
- * array of strings. jose already requires
+ * array of strings, and `exp`, `nbf` and `iat` finite. jose already requires
  * `exp`, `nbf` and `iat` to be numbers and `iss` to be the expected string.
  */
 export function hasWellTypedClaims(payload: JWTPayload): boolean {
   const { sub, jti, aud } = payload;
+  // JSON.parse reads an out-of-range number such as 1e400 as Infinity; no NumericDate is infinite.
+  if ([payload.exp, payload.nbf, payload.iat].some((date) => date !== undefined && !Number.isFinite(date))) {
+    return false;
+  }
   if (sub !== undefined && (typeof sub !== 'string' || sub.length === 0)) {
     return false;
   }
