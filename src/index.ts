@@ -28,3 +28,4 @@ export { OIDC_TOKEN_CACHE } from './adapters/container-tokens.js';
 export { TokenCache } from './cache/token-cache.js';
 export type { CacheProtocol, TokenPage } from './cache/cache-protocol.js';
 export { warmUpOidcAuth, type WarmUpReport } from './adapters/warm-up.js';
+export { addOidcSecurity, type OidcSecurityOptions, type OpenApiDocument, type SecurityRequirement } from './openapi/index.js';

@@ -7,7 +7,7 @@ import { cacheNamespace } from '../cache/token-key.js';
 import { VerifiedTokenCache } from '../cache/verified-token-cache.js';
 import { ProviderDocuments, type DocumentSettings } from '../discovery/provider-documents.js';
 import { DebuglogLogger } from '../logging/debuglog-logger.js';
-import { warn, type LoggerProtocol } from '../logging/logger-protocol.js';
+import { debug, warn, type LoggerProtocol } from '../logging/logger-protocol.js';
 import { systemClock, type Clock } from '../verification/clock.js';
 import { TokenVerifier, type TrustedProvider } from '../verification/token-verifier.js';
 import { OIDC_AUTH, OIDC_CLOCK, OIDC_LOGGER, OIDC_TOKEN_CACHE } from './container-tokens.js';
@@ -112,7 +112,7 @@ function trustedProviders(resolved: ResolvedOptions, clock: Clock, logger: Logge
 // Resolves the logger on every call, so that `Container.set(OIDC_LOGGER, …)` takes effect at once.
 function containerLogger(): LoggerProtocol {
   return {
-    debug: (message, meta) => Container.get(OIDC_LOGGER).debug(message, meta),
+    debug: (message, meta) => debug(Container.get(OIDC_LOGGER), message, meta),
     warn: (message, meta) => warn(Container.get(OIDC_LOGGER), message, meta),
   };
 }
