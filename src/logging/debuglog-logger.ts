@@ -10,7 +10,10 @@ export class DebuglogLogger implements LoggerProtocol {
   private readonly write = debuglog(DEBUG_SECTION);
 
   debug(message: string, meta?: Record<string, unknown>): void {
-    this.write(meta === undefined ? message : format('%s %j', message, meta));
+    // Formatting costs more than the check, and most processes run without NODE_DEBUG.
+    if (this.write.enabled) {
+      this.write(meta === undefined ? message : format('%s %j', message, meta));
+    }
   }
 
   warn(message: string, meta?: Record<string, unknown>): void {

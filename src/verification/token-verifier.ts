@@ -61,7 +61,8 @@ export class TokenVerifier {
       throw new AuthError('invalid_token');
     }
     const candidates = this.providers.filter((provider) => mayIssue(provider.documents.expectation, unverified.issuer));
-    let failure = new AuthError('invalid_token');
+    // Built only when needed: an Error captures a stack trace, which would tax every valid token.
+    let failure: AuthError | undefined;
     for (const provider of candidates) {
       try {
         if ((await provider.documents.issuer()) === unverified.issuer) {
@@ -71,7 +72,7 @@ export class TokenVerifier {
         failure = this.toAuthError(error);
       }
     }
-    throw failure;
+    throw failure ?? new AuthError('invalid_token');
   }
 
   private async verifyWith(
