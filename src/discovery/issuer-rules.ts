@@ -26,6 +26,16 @@ export class IssuerMismatchError extends DocumentLoadError {
  * not end with the well-known path (optionally followed by one `/`).
  */
 export function issuerPrefix(discoveryUrl: string): string | undefined {
+  if (!prefixes.has(discoveryUrl)) {
+    prefixes.set(discoveryUrl, computePrefix(discoveryUrl));
+  }
+  return prefixes.get(discoveryUrl);
+}
+
+// Discovery URLs come from the configuration only, so this map stays as small as the provider list.
+const prefixes = new Map<string, string | undefined>();
+
+function computePrefix(discoveryUrl: string): string | undefined {
   const url = new URL(discoveryUrl);
   const path = url.pathname.endsWith('/') ? url.pathname.slice(0, -1) : url.pathname;
   if (!path.endsWith(WELL_KNOWN_PATH)) {

@@ -1,0 +1,125 @@
+// Summarises the benchmark samples: medians per row, ratios to each framework's ceiling, the
+// targets with PASS or MISS, and the markdown printed on stdout.
+import type { ColdStartResult } from './cold-start.js';
+import type { LoadSample } from './load.js';
+import type { MemoryResult } from './memory.js';
+import type { BenchOptions } from './options.js';
+import type { Row } from './rows.js';
+
+/** One row of the table: medians over rounds, totals of failures. */
+export interface RowSummary {
+  id: string;
+  label: string;
+  ceiling: string;
+  requestsPerSecond: number;
+  p99Ms: number;
+  /** Median CPU time of the server process per request, which background load disturbs less than requests per second. */
+  serverCpuMicrosPerRequest: number;
+  non2xx: number;
+  errors: number;
+  ratioToCeiling: number;
+  samples: LoadSample[];
+}
+
+/** One target line. Its status is `N/A` when the run was too small to judge the target, as in the smoke run. */
+export interface Target {
+  description: string;
+  measured: string;
+  status: 'PASS' | 'MISS' | 'N/A';
+}
+
+const verdict = (pass: boolean): Target['status'] => (pass ? 'PASS' : 'MISS');
+
+const MEGABYTE = 1024 * 1024;
+
+/** Returns the median, which for an even count is the mean of the middle two values. */
+export function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+}
+
+/** Summarises each row's samples. A row's ratio divides its median requests per second by its ceiling's median. */
+export function summarise(rows: readonly Row[], samples: Map<string, LoadSample[]>): RowSummary[] {
+  const rps = new Map(rows.map((row) => [row.id, median(samples.get(row.id)!.map((sample) => sample.requestsPerSecond))]));
+  return rows.map((row) => {
+    const rowSamples = samples.get(row.id)!;
+    return {
+      id: row.id,
+      label: row.label,
+      ceiling: row.ceiling,
+      requestsPerSecond: rps.get(row.id)!,
+      p99Ms: median(rowSamples.map((sample) => sample.p99Ms)),
+      serverCpuMicrosPerRequest: median(rowSamples.map((sample) => sample.serverCpuMicrosPerRequest)),
+      non2xx: rowSamples.reduce((sum, sample) => sum + sample.non2xx, 0),
+      errors: rowSamples.reduce((sum, sample) => sum + sample.errors, 0),
+      ratioToCeiling: rps.get(row.id)! / rps.get(row.ceiling)!,
+      samples: rowSamples,
+    };
+  });
+}
+
+// Judged on requests per second; the ratio of server CPU per request is printed beside it as a check on noise.
+function throughputTarget(summaries: RowSummary[], row: string, factor: number, reference: string): Target {
+  const find = (id: string): RowSummary => summaries.find((summary) => summary.id === id)!;
+  const ratio = find(row).requestsPerSecond / find(reference).requestsPerSecond;
+  const cpuRatio = find(reference).serverCpuMicrosPerRequest / find(row).serverCpuMicrosPerRequest;
+  return {
+    description: `row ${row} >= ${factor.toFixed(2)} x row ${reference}`,
+    measured: `${ratio.toFixed(2)} x (inverse ratio of server CPU per request: ${cpuRatio.toFixed(2)} x)`,
+    status: verdict(ratio >= factor),
+  };
+}
+
+/** Evaluates every target of the benchmark. */
+export function evaluateTargets(summaries: RowSummary[], coldStart: ColdStartResult, memory: MemoryResult): Target[] {
+  const fetches = coldStart.providers.map((provider, index) => `provider ${index + 1}: ${provider.discoveryFetches} discovery, ${provider.jwksFetches} JWKS`);
+  const growth = (memory.heapUsedAfter - memory.heapUsedBefore) / MEGABYTE;
+  return [
+    throughputTarget(summaries, '2', 0.9, '1'),
+    throughputTarget(summaries, '3', 0.95, '5'),
+    throughputTarget(summaries, '3', 1.0, '6'),
+    throughputTarget(summaries, '2', 1.5, '6'),
+    throughputTarget(summaries, '4', 0.6, '1'),
+    {
+      description: `cold start: exactly 1 discovery and 1 JWKS fetch per provider (${coldStart.requests} concurrent first requests, 2 providers)`,
+      measured: `${fetches.join('; ')}; ${coldStart.ok} of ${coldStart.requests} answered 2xx`,
+      status: verdict(coldStart.providers.every((provider) => provider.discoveryFetches === 1 && provider.jwksFetches === 1) && coldStart.failed === 0),
+    },
+    {
+      description: `memory: heap growth < 20 MB for 1000000 distinct tokens through the default in-memory cache`,
+      measured: `${growth.toFixed(1)} MB for ${memory.tokens} tokens`,
+      status: memory.tokens < 1_000_000 ? 'N/A' : verdict(growth < 20),
+    },
+  ];
+}
+
+/** Formats the comparison table as markdown. */
+export function formatTable(summaries: RowSummary[], options: BenchOptions): string {
+  const lines = [
+    `| row | server | requests/s (median of ${options.rounds}) | p99 ms (median) | server CPU µs/request (median) | non-2xx | errors | ratio to ceiling |`,
+    '|---|---|---|---|---|---|---|---|',
+  ];
+  for (const summary of summaries) {
+    const ratio = `${summary.ratioToCeiling.toFixed(2)} (to row ${summary.ceiling})`;
+    const cpu = summary.serverCpuMicrosPerRequest.toFixed(0);
+    lines.push(`| ${summary.id} | ${summary.label} | ${summary.requestsPerSecond.toFixed(0)} | ${summary.p99Ms} | ${cpu} | ${summary.non2xx} | ${summary.errors} | ${ratio} |`);
+  }
+  return lines.join('\n');
+}
+
+/** Formats the cold-start and memory measurements and the target lines. */
+export function formatFindings(coldStart: ColdStartResult, memory: MemoryResult, targets: Target[]): string {
+  const megabytes = (bytes: number): string => `${(bytes / MEGABYTE).toFixed(1)} MB`;
+  const lines = [
+    `Cold start: ${coldStart.requests} concurrent first requests in ${coldStart.elapsedMs.toFixed(0)} ms, ${coldStart.ok} answered 2xx, ${coldStart.failed} did not.`,
+    ...coldStart.providers.map((provider, index) => `  provider ${index + 1} (${provider.discoveryUrl}): ${provider.discoveryFetches} discovery fetches, ${provider.jwksFetches} JWKS fetches`),
+    `Memory: ${memory.tokens} distinct tokens in ${(memory.elapsedMs / 1000).toFixed(1)} s; heapUsed after gc ${megabytes(memory.heapUsedBefore)} before,` +
+      ` ${megabytes(memory.heapUsedWhenFull)} once the cache was full, ${megabytes(memory.heapUsedAfter)} after;` +
+      ` ${memory.cachedEntries} entries cached, first token evicted: ${memory.firstTokenEvicted}, last token cached: ${memory.lastTokenCached}.`,
+    '',
+    'Targets:',
+    ...targets.map((target) => `${target.status} ${target.description}: ${target.measured}`),
+  ];
+  return lines.join('\n');
+}

@@ -1,0 +1,118 @@
+// The comparison benchmark: each row's server runs in a child process on 127.0.0.1 and is driven
+// by autocannon from this process, all rows with the same route and the same RS256 token from one
+// local issuer. Rows run round-robin in each round, each run after an unmeasured warm-up. Then the
+// cold-start and memory measurements run. Prints a markdown table and target lines on stdout,
+// progress on stderr, and writes JSON results. Exits with 1 when any request failed (non-2xx or a
+// connection error) or a measurement could not run. A missed target does not change the exit code.
+// Usage: node build/bench/run.js --help
+import { execFile } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { mkdir, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+
+import { redisAnswers } from '../test/support/redis.js';
+import { TestIssuer } from '../test/support/test-issuer.js';
+import { endpointsOf, measureColdStart, type ColdStartResult } from './cold-start.js';
+import { clearRedisNamespace, measure, startServer, stopServer, type LoadSample } from './load.js';
+import type { MemoryResult } from './memory.js';
+import { parseOptions, USAGE, type BenchOptions } from './options.js';
+import { evaluateTargets, formatFindings, formatTable, summarise, type RowSummary, type Target } from './report.js';
+import { AUDIENCE, ROWS, type Row, type ServerConfig } from './rows.js';
+
+const RESULTS_FOLDER = path.resolve(__dirname, '../../bench/results');
+const MEMORY_TIMEOUT_MS = 600_000;
+
+type ServerSettings = Omit<ServerConfig, 'kind'>;
+
+async function runRow(row: Row, settings: ServerSettings, token: string, options: BenchOptions): Promise<LoadSample> {
+  const server = await startServer({ ...settings, kind: row.kind });
+  try {
+    if (options.warmup > 0) {
+      await measure(server, token, options.warmup, options.connections);
+    }
+    return await measure(server, token, options.duration, options.connections);
+  } finally {
+    await stopServer(server);
+  }
+}
+
+async function runRounds(settings: ServerSettings, token: string, options: BenchOptions): Promise<Map<string, LoadSample[]>> {
+  const samples = new Map<string, LoadSample[]>(ROWS.map((row) => [row.id, []]));
+  for (let round = 1; round <= options.rounds; round += 1) {
+    for (const row of ROWS) {
+      const sample = await runRow(row, settings, token, options);
+      samples.get(row.id)!.push(sample);
+      const failures = sample.non2xx + sample.errors > 0 ? `, ${sample.non2xx} non-2xx, ${sample.errors} errors` : '';
+      const cpu = `${sample.serverCpuMicrosPerRequest.toFixed(0)} µs server CPU per request`;
+      console.error(`round ${round}/${options.rounds} row ${row.id}: ${sample.requestsPerSecond.toFixed(0)} requests/s, p99 ${sample.p99Ms} ms, ${cpu}${failures}`);
+    }
+  }
+  return samples;
+}
+
+async function measureMemory(tokens: number): Promise<MemoryResult> {
+  const script = path.join(__dirname, 'memory.js');
+  const { stdout } = await promisify(execFile)(process.execPath, ['--expose-gc', script, String(tokens)], { timeout: MEMORY_TIMEOUT_MS });
+  return JSON.parse(stdout.trim().split('\n').pop()!) as MemoryResult;
+}
+
+async function measureThroughput(options: BenchOptions): Promise<Map<string, LoadSample[]>> {
+  const issuer = await TestIssuer.start();
+  const token = await issuer.sign({ aud: AUDIENCE, sub: 'bench-user', exp: Math.floor(Date.now() / 1000) + 86_400 });
+  const redisNamespace = `rco-bench-${randomUUID()}`;
+  const settings: ServerSettings = { issuers: [endpointsOf(issuer)], publicJwk: { ...issuer.keys[0].publicJwk }, redisUrl: options.redisUrl, redisNamespace };
+  try {
+    return await runRounds(settings, token, options);
+  } finally {
+    const remaining = await clearRedisNamespace(options.redisUrl, redisNamespace);
+    console.error(`Cleared Redis namespace ${redisNamespace}: ${remaining} keys remain.`);
+    await issuer.close();
+  }
+}
+
+function describeRun(options: BenchOptions): string {
+  const cpus = os.cpus();
+  return (
+    `Benchmark: ${options.rounds} rounds, ${options.duration} s per run after a ${options.warmup} s warm-up, ${options.connections} connections;` +
+    ` Node ${process.version}, ${cpus.length} cores (${cpus[0]?.model ?? 'unknown CPU'}).` +
+    ' autocannon runs in the parent process and competes with the server for the same cores.'
+  );
+}
+
+async function writeResults(file: string, results: Record<string, unknown>): Promise<void> {
+  await mkdir(path.dirname(file), { recursive: true });
+  await writeFile(file, `${JSON.stringify(results, null, 2)}\n`);
+}
+
+function failedRequests(summaries: RowSummary[], coldStart: ColdStartResult): boolean {
+  return coldStart.failed > 0 || summaries.some((summary) => summary.non2xx > 0 || summary.errors > 0);
+}
+
+async function main(): Promise<void> {
+  if (process.argv.includes('--help')) {
+    console.log(USAGE);
+    return;
+  }
+  const options = parseOptions(process.argv.slice(2), process.env, RESULTS_FOLDER);
+  if (!(await redisAnswers())) {
+    throw new Error(`Redis is not reachable at ${options.redisUrl}, and the Redis row needs it. Start redis-server or set REDIS_URL.`);
+  }
+  const started = new Date();
+  const samples = await measureThroughput(options);
+  const coldStart = await measureColdStart(options.redisUrl);
+  const memory = await measureMemory(options.memoryTokens);
+  const summaries = summarise(ROWS, samples);
+  const targets: Target[] = evaluateTargets(summaries, coldStart, memory);
+  console.log(`${describeRun(options)}\n\n${formatTable(summaries, options)}\n\n${formatFindings(coldStart, memory, targets)}`);
+  const environment = { node: process.version, cores: os.cpus().length, cpu: os.cpus()[0]?.model };
+  await writeResults(options.output, { started: started.toISOString(), options, environment, rows: summaries, coldStart, memory, targets });
+  console.log(`\nResults written to ${path.relative(process.cwd(), options.output) || options.output}.`);
+  process.exitCode = failedRequests(summaries, coldStart) ? 1 : 0;
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
