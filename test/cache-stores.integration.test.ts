@@ -1,6 +1,4 @@
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
@@ -14,6 +12,7 @@ import { Container } from 'typedi';
 import { configureOidcAuth, OIDC_CLOCK, OIDC_LOGGER, OIDC_TOKEN_CACHE, revokeToken, TokenCache, warmUpOidcAuth, type OidcAuthOptions, type CacheProtocol } from '../src/index.js';
 import { CountingLogger } from './support/counting-logger.js';
 import { get } from './support/http.js';
+import { closedLoopbackPort } from './support/ports.js';
 import { REDIS_URL, requireRedis, uniqueNamespace } from './support/redis.js';
 import { startKoaApp, type RunningApp } from './support/test-apps.js';
 import { TestIssuer } from './support/test-issuer.js';
@@ -229,7 +228,7 @@ describe('token cache store failures', function () {
   }
 
   it('verifies without an unreachable Redis', async function () {
-    const closedPort = await unusedLoopbackPort();
+    const closedPort = await closedLoopbackPort();
     const keyv = new Keyv({ store: new KeyvRedis(`redis://127.0.0.1:${closedPort}`), namespace: 'unreachable' });
     keyv.on('error', () => undefined);
     await expectServedWithoutStore(keyv);
@@ -252,13 +251,6 @@ describe('token cache store failures', function () {
   });
 });
 
-async function unusedLoopbackPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 /** The in-memory cache of the Python package's README, in TypeScript, as a user would write it. */
 class InMemoryTokenCache implements CacheProtocol {

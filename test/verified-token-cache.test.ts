@@ -1,6 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import { createServer } from 'node:net';
-import type { AddressInfo } from 'node:net';
 
 import KeyvRedis from '@keyv/redis';
 import { expect } from 'chai';
@@ -16,6 +14,7 @@ import type { TrustedProvider } from '../src/verification/token-verifier.js';
 import { CountingLogger } from './support/counting-logger.js';
 import { uniqueNamespace } from './support/redis.js';
 import { rejectionOf } from './support/unit/rejection.js';
+import { closedLoopbackPort } from './support/ports.js';
 import { ManualClock } from './support/unit/manual-clock.js';
 
 const NAMESPACE = 'rco:orders-api';
@@ -133,13 +132,6 @@ async function outcomeWithin(promise: Promise<unknown>, limitMs: number): Promis
   }
 }
 
-async function closedLoopbackPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 describe('VerifiedTokenCache', function () {
   let clock: ManualClock;

@@ -1,11 +1,11 @@
-import { createServer, request, validateHeaderValue } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { request, validateHeaderValue } from 'node:http';
 
 import { expect } from 'chai';
 
 import { wwwAuthenticate } from '../../src/adapters/auth-response.js';
 import { ConfigurationError } from '../../src/index.js';
 import { AuthError } from '../../src/verification/errors.js';
+import { closedLoopbackPort } from '../support/ports.js';
 import { get } from '../support/http.js';
 import { makeKey } from '../support/test-issuer.js';
 import { AUDIENCE_A, baseOptions, describeConformance, expectNothingLeaked, type ConformanceContext } from './harness.js';
@@ -71,11 +71,7 @@ function parseObject(text: string): Record<string, unknown> {
 
 /** Returns a loopback URL on a port that was just bound and closed, so nothing listens there. */
 async function closedPortOrigin(): Promise<string> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return `http://127.0.0.1:${port}`;
+  return `http://127.0.0.1:${await closedLoopbackPort()}`;
 }
 
 /** One way a request fails: how to provoke it, the status and code it must return, and what it must not show. */

@@ -1,5 +1,3 @@
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 
 import { expect } from 'chai';
 import { exportJWK, exportSPKI, SignJWT } from 'jose';
@@ -9,6 +7,7 @@ import { startOidcServer, type RunningOidcServer } from '../../example/oidc-serv
 import { configureOidcAuth, OIDC_LOGGER } from '../../src/index.js';
 import { CountingLogger } from './counting-logger.js';
 import { describeOutages } from './outage-cases.js';
+import { closedLoopbackPort } from './ports.js';
 import { get, type Reply } from './http.js';
 import type { AppFactory, RunningApp } from './test-apps.js';
 import { makeKey, TestIssuer } from './test-issuer.js';
@@ -296,7 +295,7 @@ function describeConfigurations(fixture: Fixture, startApp: AppFactory): void {
     });
 
     it('starts with an unreachable provider and answers 500', async function () {
-      const closedPort = await unusedLoopbackPort();
+      const closedPort = await closedLoopbackPort();
       const unreachable = `http://127.0.0.1:${closedPort}`;
       configureOidcAuth({ oidcUrls: [`${unreachable}/.well-known/openid-configuration`], audiences: [LOCAL_AUDIENCE], fetchTimeout: 2 });
       const app = await startApp(true);
@@ -314,10 +313,3 @@ function describeConfigurations(fixture: Fixture, startApp: AppFactory): void {
   });
 }
 
-async function unusedLoopbackPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
