@@ -3,25 +3,17 @@ import { expect } from 'chai';
 import { DocumentLoadError } from '../src/discovery/fetch-json.js';
 import { IssuerMismatchError, type IssuerExpectation } from '../src/discovery/issuer-rules.js';
 import { ProviderDocuments, type DocumentSettings } from '../src/discovery/provider-documents.js';
-import { SUPPORTED_ALGORITHMS } from '../src/verification/algorithms.js';
 import { CountingLogger } from './support/counting-logger.js';
 import { TestIssuer } from './support/test-issuer.js';
 import { DocumentServer } from './support/unit/document-server.js';
 import { ManualClock } from './support/unit/manual-clock.js';
 import { rejectionOf } from './support/unit/rejection.js';
+import { TEST_DOCUMENT_SETTINGS } from './support/unit/document-settings.js';
 
 const DISCOVERY_PATH = '/.well-known/openid-configuration';
 const JWKS_PATH = '/jwks';
 
-const SETTINGS: DocumentSettings = {
-  oidcTtlMs: 3_600_000,
-  jwksTtlMs: 600_000,
-  keyRefetchCooldownMs: 30_000,
-  maxStaleMs: 0,
-  retryAfterMs: 0,
-  limits: { timeoutMs: 2_000, maxBytes: 100_000 },
-  algorithms: SUPPORTED_ALGORITHMS,
-};
+const SETTINGS = TEST_DOCUMENT_SETTINGS;
 
 describe('ProviderDocuments', () => {
   let issuer: TestIssuer;

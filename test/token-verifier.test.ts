@@ -1,8 +1,7 @@
 import { expect } from 'chai';
 import type { JWTPayload } from 'jose';
 
-import { ProviderDocuments, type DocumentSettings } from '../src/discovery/provider-documents.js';
-import { SUPPORTED_ALGORITHMS } from '../src/verification/algorithms.js';
+import { ProviderDocuments } from '../src/discovery/provider-documents.js';
 import { AuthError } from '../src/verification/errors.js';
 import { TokenVerifier, type TrustedProvider, type VerifierSettings } from '../src/verification/token-verifier.js';
 import { CountingLogger } from './support/counting-logger.js';
@@ -10,21 +9,14 @@ import { TestIssuer, type IssuerKey } from './support/test-issuer.js';
 import { DocumentServer } from './support/unit/document-server.js';
 import { ManualClock } from './support/unit/manual-clock.js';
 import { rejectionOf } from './support/unit/rejection.js';
+import { TEST_DOCUMENT_SETTINGS } from './support/unit/document-settings.js';
 
 const AUDIENCE = 'api://example';
 const START_MS = 1_700_000_000_000;
 const START_SECONDS = START_MS / 1000;
 const TOLERANCE_SECONDS = 30;
 
-const DOCUMENT_SETTINGS: DocumentSettings = {
-  oidcTtlMs: 3_600_000,
-  jwksTtlMs: 600_000,
-  keyRefetchCooldownMs: 30_000,
-  maxStaleMs: 0,
-  retryAfterMs: 0,
-  limits: { timeoutMs: 2_000, maxBytes: 100_000 },
-  algorithms: SUPPORTED_ALGORITHMS,
-};
+const DOCUMENT_SETTINGS = TEST_DOCUMENT_SETTINGS;
 
 describe('TokenVerifier', () => {
   let issuer: TestIssuer;

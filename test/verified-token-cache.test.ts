@@ -16,6 +16,7 @@ import { uniqueNamespace } from './support/redis.js';
 import { rejectionOf } from './support/unit/rejection.js';
 import { closedLoopbackPort } from './support/ports.js';
 import { ManualClock } from './support/unit/manual-clock.js';
+import { TEST_DOCUMENT_SETTINGS } from './support/unit/document-settings.js';
 
 const NAMESPACE = 'rco:orders-api';
 const OTHER_NAMESPACE = 'rco:billing-api';
@@ -24,11 +25,8 @@ const TOLERANCE_SECONDS = 5;
 const FAILED = 'Token cache store failed; verifying tokens without it until it recovers';
 
 const DOCUMENT_SETTINGS: DocumentSettings = {
-  oidcTtlMs: 3_600_000,
+  ...TEST_DOCUMENT_SETTINGS,
   jwksTtlMs: 3_600_000,
-  keyRefetchCooldownMs: 30_000,
-  maxStaleMs: 0,
-  retryAfterMs: 0,
   limits: { timeoutMs: 5000, maxBytes: 524_288 },
   algorithms: ['RS256'],
 };

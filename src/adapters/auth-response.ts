@@ -6,7 +6,7 @@ import type { AuthResponse } from './http-exchange.js';
 const STATUS_NAMES: Record<number, string> = { 400: 'BadRequestError', 401: 'UnauthorizedError', 403: 'ForbiddenError', 500: 'InternalServerError' };
 
 /**
- * The error the checkers throw for routing-controllers to answer. It serializes to
+ * The error the checkers throw, which routing-controllers turns into the response. It serializes to
  * `{ name, message, code }` only: no stack, no cause.
  */
 export class AuthHttpError extends HttpError {

@@ -19,7 +19,7 @@ export function getOidcAuth(): OidcAuth {
  * The `authorizationChecker` for `useKoaServer` and `useExpressServer`. It verifies the bearer
  * token (once per request) and checks the roles `@Authorized` declares: plain role names mean any
  * one of them suffices, and each requirement made with this library's `Authorized` must hold.
- * A failure answers 401 or 403 with an RFC 6750 `WWW-Authenticate` header.
+ * A failure returns 401 or 403 with an RFC 6750 `WWW-Authenticate` header.
  *
  * @example
  * useKoaServer(app, { controllers, authorizationChecker, currentUserChecker });
@@ -43,7 +43,7 @@ export async function authorizationChecker(action: Action, roles: unknown[]): Pr
 /**
  * The `currentUserChecker` for `useKoaServer` and `useExpressServer`: returns the verified claims
  * for `@CurrentUser()`, or `undefined` when the request has no `Authorization` header. A token that
- * fails verification answers 401.
+ * fails verification gets 401.
  */
 export async function currentUserChecker(action: Action): Promise<JWTPayload | undefined> {
   const auth = getOidcAuth();

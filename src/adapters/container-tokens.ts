@@ -15,8 +15,8 @@ export const OIDC_LOGGER = new Token<LoggerProtocol>('routing-controllers-oidc:l
 export const OIDC_CLOCK = new Token<Clock>('routing-controllers-oidc:clock');
 
 /**
- * The verified-token cache. Set it (before or after `configureOidcAuth`) to a `TokenCache` on Redis
- * or SQLite, or to any `CacheProtocol`; `configureOidcAuth` fills it with an in-memory `TokenCache`
- * when it is empty.
+ * The verified-token cache. Set it, before or after `configureOidcAuth`, to a `TokenCache` on Redis
+ * or SQLite, or to any `CacheProtocol`. When it is empty, `configureOidcAuth` fills it with an
+ * in-memory `TokenCache`.
  */
 export const OIDC_TOKEN_CACHE = new Token<CacheProtocol>('routing-controllers-oidc:token-cache');

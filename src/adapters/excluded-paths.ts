@@ -1,8 +1,8 @@
 import { posix } from 'node:path';
 
 /**
- * Decides which request paths need no token. An entry `/health` matches that path (with or without
- * a trailing `/`); an entry ending in `/*` matches every path below it on a segment boundary, so
+ * Decides which request paths need no token. An entry `/health` matches that path, with or without
+ * a trailing `/`. An entry ending in `/*` matches every path below it on a segment boundary, so
  * `/public/*` matches `/public` and `/public/docs` but not `/publicity`. Matching ignores case, as
  * the Koa and Express routers do by default.
  *

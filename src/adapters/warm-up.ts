@@ -1,6 +1,6 @@
 import { getOidcAuth } from './checkers.js';
 
-/** What {@link warmUpOidcAuth} loaded and what failed, by discovery URL. */
+/** The outcome of {@link warmUpOidcAuth}: the discovery URLs loaded and those that failed. */
 export interface WarmUpReport {
   loaded: string[];
   failed: Array<{ discoveryUrl: string; reason: string }>;

@@ -34,9 +34,9 @@ export interface StoreGuardSettings {
 }
 
 /**
- * Runs token-cache operations so that a failing store never fails a request: an operation that
- * throws or takes longer than the timeout yields `undefined`, and after a failure the store is
- * skipped for `retryAfterMs`, so an outage costs one timeout per period instead of one per request.
+ * Runs token-cache operations so that a failing store never fails a request. An operation that
+ * throws or takes longer than the timeout yields `undefined`. After a failure the store is skipped
+ * for `retryAfterMs`, so an outage costs one timeout per period instead of one per request.
  * The first failure of an outage is logged at warning level, and so is the recovery.
  */
 export class StoreGuard {

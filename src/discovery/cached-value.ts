@@ -1,6 +1,6 @@
 import type { Clock } from '../verification/clock.js';
 
-/** What a {@link CachedValue} does when a load fails. Durations are in milliseconds. */
+/** The behaviour of a {@link CachedValue} when a load fails. Durations are in milliseconds. */
 export interface FailurePolicy {
   /** How long past its time to live the last good value keeps serving while loads fail. */
   maxStaleMs: number;

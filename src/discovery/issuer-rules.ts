@@ -3,7 +3,7 @@ import { DocumentLoadError } from './fetch-json.js';
 /** The path OpenID Connect Discovery appends to an issuer to find its discovery document. */
 export const WELL_KNOWN_PATH = '/.well-known/openid-configuration';
 
-/** What a provider's configuration says about the issuer its discovery document must declare. */
+/** The rule from a provider's configuration that its discovered issuer must satisfy. */
 export interface IssuerExpectation {
   discoveryUrl: string;
   /** The exact issuer, when the configuration names it. */
@@ -59,9 +59,9 @@ export function mayIssue(expectation: IssuerExpectation, issuer: string): boolea
 }
 
 /**
- * Returns the issuer a discovery document declares, once it passes the configured rule: equal to
- * the configured issuer; or on the discovery URL's origin for a same-origin provider; or, by
- * default, equal to the discovery URL's prefix (one trailing `/` aside, as section 4.3 allows).
+ * Returns the issuer a discovery document declares, once it passes the configured rule. The issuer
+ * must equal the configured issuer, or be on the discovery URL's origin for a same-origin provider.
+ * By default it must equal the discovery URL's prefix, one trailing `/` aside, as section 4.3 allows.
  *
  * @throws {IssuerMismatchError} when the issuer is missing or breaks the rule.
  */

@@ -30,8 +30,8 @@ export function debug(logger: LoggerProtocol, message: string, meta?: Record<str
   write(logger, 'debug', message, meta);
 }
 
-// pino reads details only from an object before the message (and would drop them after it), while
-// console and winston read them after; a pino logger is told apart by its `levels.values` table.
+// pino reads details only from an object before the message and drops them after it, while console
+// and winston read them after. A pino logger is recognized by its `levels.values` table.
 function write(logger: LoggerProtocol, level: 'debug' | 'warn', message: string, meta?: Record<string, unknown>): void {
   const method = (logger[level] ?? logger.debug).bind(logger) as (...args: unknown[]) => void;
   if (meta !== undefined && readsObjectFirst(logger)) {

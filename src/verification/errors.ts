@@ -54,8 +54,3 @@ export class AuthError extends Error {
     this.bearerError = shape.bearerError;
   }
 }
-
-/** Tells whether `value` is an {@link AuthError} with one of `codes` (any code when none are given). */
-export function isAuthError(value: unknown, ...codes: AuthErrorCode[]): value is AuthError {
-  return value instanceof AuthError && (codes.length === 0 || codes.includes(value.code));
-}

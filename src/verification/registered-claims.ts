@@ -1,9 +1,9 @@
 import type { JWTPayload } from 'jose';
 
 /**
- * Tells whether the registered claims jose does not check by itself have their RFC 7519 types:
- * `sub` a non-empty string (an empty subject identifies no one), `jti` a string, `aud` a string or an
- * array of strings, and `exp`, `nbf` and `iat` finite. jose already requires
+ * Tells whether the registered claims jose does not check by itself have their RFC 7519 types.
+ * `sub` must be a non-empty string (an empty subject identifies no one) and `jti` a string. `aud`
+ * must be a string or an array of strings, and `exp`, `nbf` and `iat` finite. jose already requires
  * `exp`, `nbf` and `iat` to be numbers and `iss` to be the expected string.
  */
 export function hasWellTypedClaims(payload: JWTPayload): boolean {

@@ -1,4 +1,4 @@
-/** What a test sees of a response. */
+/** The parts of a response that tests check. */
 export interface Reply {
   status: number;
   body: Record<string, unknown>;

@@ -20,7 +20,7 @@ export function redisAnswers(): Promise<boolean> {
 }
 
 /**
- * Skips the calling suite when Redis does not answer, except with `CI=true`, where Redis is
+ * Skips the calling suite when Redis does not accept a connection, except with `CI=true`, where Redis is
  * required and its absence fails the suite.
  */
 export async function requireRedis(context: Mocha.Context): Promise<void> {

@@ -13,8 +13,8 @@ export interface IssuerKey {
 }
 
 /**
- * How the issuer answers document requests: normally, or failing in one of the ways a real
- * provider fails. `refuse` resets the connection, `hang` never answers, `oversized` sends a valid
+ * How the issuer serves document requests: normally, or failing in one of the ways a real
+ * provider fails. `refuse` resets the connection, `hang` never responds, `oversized` sends a valid
  * document padded past a megabyte, `wrong-shape` sends JSON of the wrong shape.
  */
 export type IssuerBehaviour = 'normal' | 'refuse' | 'hang' | 'error500' | 'html' | 'invalid-json' | 'oversized' | 'wrong-shape';
