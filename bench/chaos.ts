@@ -1,6 +1,6 @@
 // A bounded chaos run: valid, expired and forged tokens against a local Koa app while its identity
 // provider (a loopback test issuer) fails at random. Prints a table and exits with 1 when the library
-// made a wrong decision or answered 5xx although it had a good copy of the provider's documents.
+// made a wrong decision or returned 5xx although it had a good copy of the provider's documents.
 // Usage: node build/bench/chaos.js [requests] [seed]
 import 'reflect-metadata';
 
@@ -47,6 +47,14 @@ async function tokens(issuer: TestIssuer): Promise<Record<Kind, string>> {
   };
 }
 
+// Half of the requests carry the valid token, a quarter the expired one and a quarter the forged one.
+function pickKind(draw: number): Kind {
+  if (draw < 0.5) {
+    return 'valid';
+  }
+  return draw < 0.75 ? 'expired' : 'forged';
+}
+
 function record(tally: Tally, kind: Kind, status: number): void {
   tally.requests += 1;
   if (status >= 500) {
@@ -75,7 +83,7 @@ async function main(): Promise<void> {
     while (sent < REQUESTS && Date.now() - started < MAX_DURATION_MS) {
       sent += 1;
       const draw = next();
-      const kind: Kind = draw < 0.5 ? 'valid' : draw < 0.75 ? 'expired' : 'forged';
+      const kind = pickKind(draw);
       record(tally, kind, (await get(`${app.baseUrl}/me`, { token: sample[kind] })).status);
     }
   };

@@ -49,11 +49,11 @@ export interface ConformanceContext {
   unguarded: RunningApp;
   /** Configures both providers, with `overrides` on top; the next test starts from the defaults again. */
   configure(overrides?: Partial<OidcAuthOptions>): void;
-  /** Signs a token of provider A that is valid unless `claims` say otherwise. */
+  /** Signs a token of provider A that is valid unless `claims` override a claim. */
   tokenA(claims?: Record<string, unknown>): Promise<string>;
 }
 
-/** The options every conformance case starts from. */
+/** Returns the options every conformance case starts from. */
 export function baseOptions(context: Pick<ConformanceContext, 'issuerA' | 'issuerB'>): OidcAuthOptions {
   return {
     providers: [
@@ -108,7 +108,7 @@ export function describeConformance(title: string, body: (context: ConformanceCo
   }
 }
 
-/** Asserts a refusal: 401 with `invalid_token` unless told otherwise, never a 5xx. */
+/** Asserts a rejection: 400 or 401 with one of `codes` (default `invalid_token`), never a 5xx. */
 export function expectRefused(reply: Reply, codes: string[] = ['invalid_token']): void {
   expect(reply.status, reply.text).to.be.oneOf([400, 401]);
   expect(reply.body.code, reply.text).to.be.oneOf(codes);
