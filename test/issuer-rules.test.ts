@@ -20,6 +20,10 @@ function declaredIssuer(fixture: string): string {
   return document.issuer;
 }
 
+const KEYCLOAK_INTERNAL_URL = 'http://keycloak.internal:8080/realms/staff/.well-known/openid-configuration';
+const KEYCLOAK_PUBLIC_ISSUER = 'https://sso.example.com/realms/staff';
+const GOOGLE_URL = 'https://accounts.google.com/.well-known/openid-configuration';
+
 function byDiscoveryUrl(discoveryUrl: string, rule: Partial<IssuerExpectation> = {}): IssuerExpectation {
   return { discoveryUrl, sameOriginIssuer: false, ...rule };
 }
@@ -193,9 +197,53 @@ describe('mayIssue', () => {
       expect(mayIssue(expectation, 'contosob2ctest.b2clogin.com')).to.equal(false);
     });
   });
+
+  describe('with token issuer', () => {
+    const expectation = byDiscoveryUrl(KEYCLOAK_INTERNAL_URL, { tokenIssuer: KEYCLOAK_PUBLIC_ISSUER });
+
+    it('accepts token issuer', () => {
+      expect(mayIssue(expectation, KEYCLOAK_PUBLIC_ISSUER)).to.equal(true);
+    });
+
+    it('rejects discovery URL prefix', () => {
+      expect(mayIssue(expectation, 'http://keycloak.internal:8080/realms/staff')).to.equal(false);
+    });
+  });
+
+  describe('with schemeless issuer', () => {
+    const expectation = byDiscoveryUrl(GOOGLE_URL, { schemelessIssuer: true });
+
+    it('accepts issuer without scheme', () => {
+      expect(mayIssue(expectation, 'accounts.google.com')).to.equal(true);
+    });
+
+    it('accepts issuer with scheme', () => {
+      expect(mayIssue(expectation, 'https://accounts.google.com')).to.equal(true);
+    });
+
+    it('rejects other host without scheme', () => {
+      expect(mayIssue(expectation, 'accounts.google.com.example.com')).to.equal(false);
+    });
+
+    it('rejects issuer without scheme by default', () => {
+      expect(mayIssue(byDiscoveryUrl(GOOGLE_URL), 'accounts.google.com')).to.equal(false);
+    });
+  });
+
+  it('multi-tenant provider may issue any issuer before its template is known', () => {
+    const expectation = byDiscoveryUrl('https://login.microsoftonline.com/organizations/v2.0/.well-known/openid-configuration', { multiTenant: true });
+
+    expect(mayIssue(expectation, 'https://login.microsoftonline.com/00000000-0000-0000-0000-000000000001/v2.0')).to.equal(true);
+  });
 });
 
 describe('judgeDiscoveredIssuer', () => {
+  it('accepts any declared issuer with a token issuer', () => {
+    const expectation = byDiscoveryUrl(KEYCLOAK_INTERNAL_URL, { tokenIssuer: KEYCLOAK_PUBLIC_ISSUER });
+
+    expect(judgeDiscoveredIssuer(expectation, 'http://keycloak.internal:8080/realms/other')).to.equal('http://keycloak.internal:8080/realms/other');
+  });
+
   describe('basic rules', () => {
     const expectation = byDiscoveryUrl('https://login.example.com/.well-known/openid-configuration');
 
@@ -294,7 +342,7 @@ describe('judgeDiscoveredIssuer', () => {
         const error = mismatchOf(byDiscoveryUrl(discoveryUrl), declaredIssuer(fixture));
 
         expect(error.message).to.match(/multi-tenant/);
-        expect(error.message).to.match(/not supported yet/);
+        expect(error.message).to.include("Set 'tenants'");
       });
     }
 
@@ -307,7 +355,22 @@ describe('judgeDiscoveredIssuer', () => {
       const declared = declaredIssuer('azure_ad_common_v1');
       const error = mismatchOf(byDiscoveryUrl(AZURE_V1_COMMON_URL, { issuer: declared }), declared);
 
-      expect(error.message).to.include('not supported yet');
+      expect(error.message).to.include("Set 'tenants'");
+    });
+
+    for (const { fixture, discoveryUrl } of [...multiTenant, { fixture: 'azure_ad_common_v1', discoveryUrl: AZURE_V1_COMMON_URL }]) {
+      it(`accepts ${fixture} for a multi-tenant provider`, () => {
+        const declared = declaredIssuer(fixture);
+
+        expect(judgeDiscoveredIssuer(byDiscoveryUrl(discoveryUrl, { multiTenant: true }), declared)).to.equal(declared);
+      });
+    }
+
+    it('rejects a template with two placeholders', () => {
+      const expectation = byDiscoveryUrl(AZURE_V1_COMMON_URL, { multiTenant: true });
+      const error = mismatchOf(expectation, 'https://login.microsoftonline.com/{tenantid}/{tenantid}/v2.0');
+
+      expect(error.message).to.include('one {tenantid}');
     });
 
     it('rejects azure_ad_b2c_custom_policy by default', () => {

@@ -20,7 +20,19 @@ function configurationError(options: unknown): ConfigurationError {
 describe('resolveOptions', function () {
   it('fills in the documented defaults', function () {
     const resolved = resolveOptions(VALID);
-    expect(resolved.providers).to.deep.equal([{ oidcUrls: [DISCOVERY_URL], audiences: ['api://example'], issuer: undefined, sameOriginIssuer: false, rolesKey: undefined }]);
+    expect(resolved.providers).to.deep.equal([
+      {
+        oidcUrls: [DISCOVERY_URL],
+        audiences: ['api://example'],
+        issuer: undefined,
+        sameOriginIssuer: false,
+        rolesKey: undefined,
+        tokenIssuer: undefined,
+        schemelessIssuer: false,
+        multiTenant: false,
+        rules: { audienceClaim: 'aud', requiredClaims: {}, tenants: undefined },
+      },
+    ]);
     expect(resolved.rolesKey).to.equal('roles');
     expect(resolved.excludedPaths).to.deep.equal([]);
     expect(resolved.oidcTtlMs).to.equal(3_600_000);

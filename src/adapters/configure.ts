@@ -5,6 +5,7 @@ import { CacheDocumentStore, type DocumentStore } from '../cache/document-store.
 import { TokenCache } from '../cache/token-cache.js';
 import { cacheNamespace } from '../cache/token-key.js';
 import { VerifiedTokenCache } from '../cache/verified-token-cache.js';
+import type { IssuerExpectation } from '../discovery/issuer-rules.js';
 import { ProviderDocuments, type DocumentSettings } from '../discovery/provider-documents.js';
 import { DebuglogLogger } from '../logging/debuglog-logger.js';
 import { debug, warn, type LoggerProtocol } from '../logging/logger-protocol.js';
@@ -14,7 +15,7 @@ import { OIDC_AUTH, OIDC_CLOCK, OIDC_LOGGER, OIDC_TOKEN_CACHE } from './containe
 import { OidcAuth } from './oidc-auth.js';
 import type { OidcAuthOptions } from './options.js';
 import { RequestAuthenticator } from './request-authenticator.js';
-import { resolveOptions, type ResolvedOptions } from './resolve-options.js';
+import { resolveOptions, type ResolvedOptions, type ResolvedProvider } from './resolve-options.js';
 import { prepareRoleDeclarations } from './role-metadata.js';
 
 // After a token-cache store failure, requests skip the store this long before it is tried again.
@@ -102,11 +103,17 @@ function trustedProviders(resolved: ResolvedOptions, clock: Clock, logger: Logge
   };
   return resolved.providers.flatMap((provider) =>
     provider.oidcUrls.map((discoveryUrl) => ({
-      documents: new ProviderDocuments({ discoveryUrl, issuer: provider.issuer, sameOriginIssuer: provider.sameOriginIssuer }, settings, clock, logger, shared),
+      documents: new ProviderDocuments(issuerExpectation(provider, discoveryUrl), settings, clock, logger, shared),
       audiences: provider.audiences,
       rolesKey: provider.rolesKey,
+      rules: provider.rules,
     })),
   );
+}
+
+function issuerExpectation(provider: ResolvedProvider, discoveryUrl: string): IssuerExpectation {
+  const { issuer, sameOriginIssuer, tokenIssuer, schemelessIssuer, multiTenant } = provider;
+  return { discoveryUrl, issuer, sameOriginIssuer, tokenIssuer, schemelessIssuer, multiTenant };
 }
 
 // Resolves the logger on every call, so that `Container.set(OIDC_LOGGER, …)` takes effect at once.

@@ -5,6 +5,7 @@ import {
   IsBoolean,
   IsIn,
   IsInt,
+  IsObject,
   IsOptional,
   IsString,
   Matches,
@@ -15,6 +16,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 
+import { OIDCProvider } from '../providers/provider-names.js';
 import { SUPPORTED_ALGORITHMS } from '../verification/algorithms.js';
 
 const OIDC_URLS_MESSAGE = "Parameter 'oidcUrls' must be a non-empty list of OIDC URLs.";
@@ -23,9 +25,23 @@ const SECONDS = { message: '$property must be a whole number of seconds, at leas
 // A realm is written inside a quoted header value, so quotes, backslashes and control characters are refused.
 const HEADER_SAFE = /^[\x20-\x7e]*$/;
 const HEADER_SAFE_MESSAGE = { message: '$property must be printable ASCII without quotes or backslashes' };
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const PRESETS = Object.values(OIDCProvider);
+
+/** Validation rules of the options that say how one provider's tokens are judged. */
+export class ProviderRulesSchema {
+  @IsOptional() @IsString() @MinLength(1) issuer?: string;
+  @IsOptional() @IsBoolean() sameOriginIssuer?: boolean;
+  @IsOptional() @IsString() @MinLength(1) rolesKey?: string;
+  @IsOptional() @IsIn(PRESETS, { message: `$property must be one of ${PRESETS.join(', ')}` }) preset?: string;
+  @IsOptional() @IsObject() requiredClaims?: Record<string, unknown>;
+  @IsOptional() @IsArray() @ArrayNotEmpty() @Matches(GUID, { each: true, message: 'every entry must be a tenant ID (a GUID)' }) tenants?: string[];
+  @IsOptional() @IsBoolean() allowAnyTenant?: boolean;
+  @IsOptional() @IsString() @MinLength(1) tokenIssuer?: string;
+}
 
 /** Validation rules of one provider's options. */
-export class ProviderOptionsSchema {
+export class ProviderOptionsSchema extends ProviderRulesSchema {
   @IsArray({ message: OIDC_URLS_MESSAGE })
   @ArrayNotEmpty({ message: OIDC_URLS_MESSAGE })
   @IsString({ each: true, message: OIDC_URLS_MESSAGE })
@@ -36,24 +52,10 @@ export class ProviderOptionsSchema {
   @IsString({ each: true, message: AUDIENCES_MESSAGE })
   @MinLength(1, { each: true, message: AUDIENCES_MESSAGE })
   audiences!: string[];
-
-  @IsOptional()
-  @IsString()
-  @MinLength(1)
-  issuer?: string;
-
-  @IsOptional()
-  @IsBoolean()
-  sameOriginIssuer?: boolean;
-
-  @IsOptional()
-  @IsString()
-  @MinLength(1)
-  rolesKey?: string;
 }
 
 /** Validation rules of the top-level options; defaults are filled in by `resolveOptions`. */
-export class OidcAuthOptionsSchema {
+export class OidcAuthOptionsSchema extends ProviderRulesSchema {
   @ValidateIf((options: OidcAuthOptionsSchema) => options.providers === undefined || options.oidcUrls !== undefined)
   @IsArray({ message: OIDC_URLS_MESSAGE })
   @ArrayNotEmpty({ message: OIDC_URLS_MESSAGE })
@@ -67,9 +69,6 @@ export class OidcAuthOptionsSchema {
   @MinLength(1, { each: true, message: AUDIENCES_MESSAGE })
   audiences?: string[];
 
-  @IsOptional() @IsString() @MinLength(1) issuer?: string;
-  @IsOptional() @IsBoolean() sameOriginIssuer?: boolean;
-
   @IsOptional()
   @IsArray()
   @ArrayNotEmpty({ message: 'providers must be a non-empty list of provider options' })
@@ -80,7 +79,6 @@ export class OidcAuthOptionsSchema {
   @IsOptional() @IsArray() @IsString({ each: true }) @Matches(/^\//, { each: true, message: 'every entry must start with /' })
   excludedPaths?: string[];
 
-  @IsOptional() @IsString() @MinLength(1) rolesKey?: string;
   @IsOptional() @IsInt(SECONDS) @Min(1, SECONDS) oidcTtl?: number;
   @IsOptional() @IsInt(SECONDS) @Min(1, SECONDS) jwksTtl?: number;
   @IsOptional() @IsInt(SECONDS) @Min(0, SECONDS) keyRefetchCooldown?: number;

@@ -2,6 +2,7 @@ import type Keyv from 'keyv';
 
 import type { CacheProtocol } from '../cache/cache-protocol.js';
 import type { LoggerProtocol } from '../logging/logger-protocol.js';
+import type { OIDCProvider } from '../providers/provider-names.js';
 
 /** One identity provider of a multi-provider configuration. */
 export interface ProviderOptions {
@@ -19,8 +20,38 @@ export interface ProviderOptions {
    * because Azure AD B2C publishes its issuer under the tenant ID instead of the policy path.
    */
   sameOriginIssuer?: boolean;
-  /** The claim that contains roles in this provider's tokens. Default: the top-level `rolesKey`. */
+  /**
+   * The claim that contains roles in this provider's tokens. Default: the preset's roles claim, else
+   * the top-level `rolesKey`.
+   */
   rolesKey?: string;
+  /**
+   * The built-in provider this one is, so that its tokens are read the way that provider shapes them.
+   * A preset sets the roles claim (`cognito:groups` for Amazon Cognito, `realm_access.roles` for
+   * Keycloak), the audience claim (`client_id` for Cognito), required claims (`token_use: access`
+   * for Cognito) and accepted issuer spellings. `docs/providers/` has one page per provider.
+   */
+  preset?: OIDCProvider | `${OIDCProvider}`;
+  /**
+   * Claims every token must carry as strings, each with one of the listed values, such as
+   * `{ repository_owner: 'example-org' }` for GitHub Actions. A preset's required claim is replaced
+   * by one of the same name given here.
+   */
+  requiredClaims?: Record<string, string | string[]>;
+  /**
+   * Azure AD tenant IDs (GUIDs) whose tokens are accepted: a token's `tid` must be one of them. With a
+   * `common` or `organizations` discovery URL, `tid` must also equal the tenant in `iss`.
+   */
+  tenants?: string[];
+  /** Accept tokens of every Azure AD tenant from a `common` or `organizations` discovery URL. Default false. */
+  allowAnyTenant?: boolean;
+  /**
+   * The `iss` this provider's tokens carry, when it differs from the issuer its discovery document
+   * declares. Keycloak, for one, names the host it was reached on: a document fetched through an
+   * internal host name then declares another issuer than the tokens clients got through the public
+   * one. With this option set, the document's issuer is not compared.
+   */
+  tokenIssuer?: string;
 }
 
 /**

@@ -4,21 +4,25 @@ import { validateSync, type ValidationError } from 'class-validator';
 import type Keyv from 'keyv';
 
 import { isCacheProtocol, type CacheProtocol } from '../cache/cache-protocol.js';
-import { issuerPrefix } from '../discovery/issuer-rules.js';
-import { checkDocumentUrl } from '../discovery/url-rules.js';
 import { isLogger, type LoggerProtocol } from '../logging/logger-protocol.js';
 import { SUPPORTED_ALGORITHMS } from '../verification/algorithms.js';
+import type { ClaimRules } from '../verification/claim-rules.js';
 import { ConfigurationError } from './configuration-error.js';
-import type { OidcAuthOptions, ProviderOptions } from './options.js';
+import type { OidcAuthOptions } from './options.js';
 import { OidcAuthOptionsSchema } from './options-schema.js';
+import { resolveProviders } from './resolve-provider.js';
 
-/** A provider's options after validation, with defaults filled in. */
+/** A provider's options after validation, with its preset and defaults filled in. */
 export interface ResolvedProvider {
   oidcUrls: string[];
   audiences: string[];
   issuer?: string;
   sameOriginIssuer: boolean;
   rolesKey?: string;
+  tokenIssuer?: string;
+  schemelessIssuer: boolean;
+  multiTenant: boolean;
+  rules: ClaimRules;
 }
 
 /** Options after validation, with defaults filled in and durations in milliseconds. */
@@ -137,38 +141,6 @@ function isKeyvLike(value: unknown): value is Keyv {
   // getManyRaw and hooks are Keyv's own; storage adapters such as KeyvRedis have the other methods too.
   const methods = ['get', 'set', 'getMany', 'getManyRaw', 'delete', 'clear'].every((name) => typeof candidate[name] === 'function');
   return methods && typeof candidate.hooks === 'object' && candidate.hooks !== null;
-}
-
-function resolveProviders(schema: OidcAuthOptionsSchema): ResolvedProvider[] {
-  if (schema.providers !== undefined && (schema.oidcUrls !== undefined || schema.audiences !== undefined)) {
-    throw new ConfigurationError('providers', "Set either 'oidcUrls' and 'audiences' or 'providers', not both.");
-  }
-  const single = { oidcUrls: schema.oidcUrls, audiences: schema.audiences, issuer: schema.issuer, sameOriginIssuer: schema.sameOriginIssuer };
-  const providers = schema.providers ?? [single as ProviderOptions];
-  return providers.map((provider, index) => resolveProvider(provider, schema.providers === undefined ? '' : `providers[${index}].`));
-}
-
-function resolveProvider(provider: ProviderOptions, path: string): ResolvedProvider {
-  provider.oidcUrls.forEach((url, index) => {
-    const problem = checkDocumentUrl(url);
-    if (problem !== undefined) {
-      throw new ConfigurationError(`${path}oidcUrls`, `Invalid option '${path}oidcUrls[${index}]': the URL ${problem}.`);
-    }
-    if (provider.issuer === undefined && issuerPrefix(url) === undefined) {
-      throw new ConfigurationError(
-        `${path}oidcUrls`,
-        `Invalid option '${path}oidcUrls[${index}]': a discovery URL must end with /.well-known/openid-configuration, or set '${path}issuer'.`,
-      );
-    }
-  });
-  const onB2c = provider.oidcUrls.every((url) => new URL(url).hostname.endsWith('.b2clogin.com'));
-  return {
-    oidcUrls: provider.oidcUrls,
-    audiences: provider.audiences,
-    issuer: provider.issuer,
-    sameOriginIssuer: provider.sameOriginIssuer ?? onB2c,
-    rolesKey: provider.rolesKey,
-  };
 }
 
 function toConfigurationError(error: ValidationError, parent: string): ConfigurationError {

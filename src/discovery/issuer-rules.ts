@@ -10,7 +10,19 @@ export interface IssuerExpectation {
   issuer?: string;
   /** Accept any issuer on the discovery URL's origin (Azure AD B2C publishes its issuer there). */
   sameOriginIssuer: boolean;
+  /**
+   * The `iss` tokens carry when it differs from the document's issuer, as when Keycloak is reached
+   * through an internal host name. The document's issuer is then not compared.
+   */
+  tokenIssuer?: string;
+  /** Tokens may also carry the issuer without its scheme (Google's `accounts.google.com`). */
+  schemelessIssuer?: boolean;
+  /** The document may declare the multi-tenant issuer template `{tenantid}` (Azure AD `common`). */
+  multiTenant?: boolean;
 }
+
+/** The placeholder Azure AD's tenant-independent documents put in their issuer. */
+export const TENANT_PLACEHOLDER = '{tenantid}';
 
 /** A discovery document declares an issuer that its configuration does not allow. */
 export class IssuerMismatchError extends DocumentLoadError {
@@ -49,6 +61,21 @@ function computePrefix(discoveryUrl: string): string | undefined {
  * provider. A `true` still needs the exact comparison with the discovered issuer.
  */
 export function mayIssue(expectation: IssuerExpectation, issuer: string): boolean {
+  if (expectation.tokenIssuer !== undefined) {
+    return issuer === expectation.tokenIssuer;
+  }
+  if (expectation.multiTenant === true) {
+    // The template is known only once the document is loaded, and it may name another host.
+    return true;
+  }
+  if (expectation.schemelessIssuer === true && !issuer.includes('://')) {
+    return mayDeclare(expectation, `${new URL(expectation.discoveryUrl).protocol}//${issuer}`);
+  }
+  return mayDeclare(expectation, issuer);
+}
+
+// The issuer rule for the document itself: the configured issuer, the same origin, or the URL's prefix.
+function mayDeclare(expectation: IssuerExpectation, issuer: string): boolean {
   if (expectation.issuer !== undefined) {
     return issuer === expectation.issuer;
   }
@@ -70,17 +97,30 @@ export function judgeDiscoveredIssuer(expectation: IssuerExpectation, declared: 
   if (typeof declared !== 'string' || declared.length === 0) {
     throw new IssuerMismatchError(`${where} has no issuer.`);
   }
-  if (declared.includes('{tenantid}')) {
-    throw new IssuerMismatchError(
-      `${where} declares the multi-tenant issuer template ${declared}, which is not supported yet. ` +
-        'Use the tenant-specific discovery URL (with the tenant ID) instead.',
-    );
+  if (expectation.tokenIssuer !== undefined) {
+    return declared;
   }
-  if (!mayIssue(expectation, declared)) {
+  if (declared.includes(TENANT_PLACEHOLDER)) {
+    return judgeTemplate(expectation, declared, where);
+  }
+  if (!mayDeclare(expectation, declared)) {
     throw new IssuerMismatchError(
       `${where} declares the issuer ${declared}, which does not match ${describeRule(expectation)}. ` +
         "If the provider documents this issuer, set 'issuer' in this provider's configuration.",
     );
+  }
+  return declared;
+}
+
+function judgeTemplate(expectation: IssuerExpectation, declared: string, where: string): string {
+  if (expectation.multiTenant !== true) {
+    throw new IssuerMismatchError(
+      `${where} declares the multi-tenant issuer template ${declared}. ` +
+        "Set 'tenants' to the tenant IDs to accept, or 'allowAnyTenant: true', or use a tenant-specific discovery URL.",
+    );
+  }
+  if (declared.split(TENANT_PLACEHOLDER).length !== 2 || originOf(declared.replace(TENANT_PLACEHOLDER, 'tenant')) === undefined) {
+    throw new IssuerMismatchError(`${where} declares the issuer template ${declared}, which is not a URL with one ${TENANT_PLACEHOLDER}.`);
   }
   return declared;
 }

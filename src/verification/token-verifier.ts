@@ -8,6 +8,8 @@ import { isSupportedAlgorithm } from './algorithms.js';
 import type { Clock } from './clock.js';
 import { AuthError } from './errors.js';
 import { readKeyId, selectKey } from './key-selection.js';
+import { DEFAULT_CLAIM_RULES, meetsClaimRules, type ClaimRules } from './claim-rules.js';
+import { matchIssuer, type IssuerMatch } from './issuer-match.js';
 import { hasWellTypedClaims } from './registered-claims.js';
 import { decodeUnverified } from './token-parts.js';
 
@@ -17,12 +19,21 @@ export interface TrustedProvider {
   audiences: readonly string[];
   /** The claim that contains roles in this provider's tokens, when it differs from the default. */
   rolesKey?: string;
+  /** Rules for the audience claim, required claims and tenants. Default: `aud` and nothing more. */
+  rules?: ClaimRules;
 }
 
 /** The claims of a verified token and the provider that issued it. */
 export interface VerifiedToken {
   claims: JWTPayload;
   provider: TrustedProvider;
+}
+
+/** The checked header of a token and the `iss` it claims. */
+interface CheckedHeader {
+  issuer: string;
+  alg: string;
+  kid: string;
 }
 
 /** Settings that apply to every token. */
@@ -65,8 +76,9 @@ export class TokenVerifier {
     let failure: AuthError | undefined;
     for (const provider of candidates) {
       try {
-        if ((await provider.documents.issuer()) === unverified.issuer) {
-          return await this.verifyWith(provider, token, unverified.issuer, alg, kid);
+        const match = matchIssuer(provider.documents.expectation, await provider.documents.issuer(), unverified.issuer);
+        if (match !== undefined) {
+          return await this.verifyWith(provider, token, { issuer: unverified.issuer, alg, kid }, match);
         }
       } catch (error) {
         failure = this.toAuthError(error);
@@ -75,20 +87,16 @@ export class TokenVerifier {
     throw failure ?? new AuthError('invalid_token');
   }
 
-  private async verifyWith(
-    provider: TrustedProvider,
-    token: string,
-    issuer: string,
-    alg: string,
-    kid: string,
-  ): Promise<VerifiedToken> {
+  private async verifyWith(provider: TrustedProvider, token: string, header: CheckedHeader, match: IssuerMatch): Promise<VerifiedToken> {
+    const { issuer, alg, kid } = header;
+    const rules = provider.rules ?? DEFAULT_CLAIM_RULES;
     const keys = await provider.documents.keysFor(kid);
     const key = selectKey(keys, kid, alg);
     const now = this.clock.now();
     const { payload } = await jwtVerify(token, await key.importFor(alg), {
       algorithms: [alg],
       issuer,
-      audience: [...provider.audiences],
+      audience: rules.audienceClaim === 'aud' ? [...provider.audiences] : undefined,
       requiredClaims: ['exp'],
       clockTolerance: this.settings.clockToleranceSeconds,
       currentDate: new Date(now),
@@ -97,7 +105,7 @@ export class TokenVerifier {
     if (typeof payload.iat === 'number' && payload.iat > now / 1000 + this.settings.clockToleranceSeconds) {
       throw new AuthError('invalid_token');
     }
-    if (!hasWellTypedClaims(payload)) {
+    if (!hasWellTypedClaims(payload) || !meetsClaimRules(payload, provider.audiences, rules, match)) {
       throw new AuthError('invalid_token');
     }
     this.logger.debug('Token verified', { iss: payload.iss, sub: payload.sub, kid });

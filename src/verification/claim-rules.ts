@@ -1,0 +1,45 @@
+import type { JWTPayload } from 'jose';
+
+import type { IssuerMatch } from './issuer-match.js';
+
+/** A provider's rules for the claims jose does not check. */
+export interface ClaimRules {
+  /** `aud` (checked by jose) or `client_id` (Amazon Cognito access tokens, which carry no `aud`). */
+  audienceClaim: 'aud' | 'client_id';
+  /** Claims every token must carry as a string, each with one of the listed values. */
+  requiredClaims: Readonly<Record<string, readonly string[]>>;
+  /** Lower-case tenant IDs whose tokens are accepted, compared with `tid`; undefined accepts any tenant. */
+  tenants?: ReadonlySet<string>;
+}
+
+/** The rules of a provider configured without a preset or claim options. */
+export const DEFAULT_CLAIM_RULES: ClaimRules = { audienceClaim: 'aud', requiredClaims: {} };
+
+/**
+ * Tells whether a verified payload meets its provider's claim rules: the audience in `client_id`
+ * when the provider keeps it there, every required claim, and the tenant rules. When the issuer
+ * matched a multi-tenant template, `tid` must name the same tenant as `iss`.
+ */
+export function meetsClaimRules(payload: JWTPayload, audiences: readonly string[], rules: ClaimRules, match: IssuerMatch): boolean {
+  if (rules.audienceClaim === 'client_id' && !(typeof payload.client_id === 'string' && audiences.includes(payload.client_id))) {
+    return false;
+  }
+  for (const [claim, allowed] of Object.entries(rules.requiredClaims)) {
+    const value = Object.hasOwn(payload, claim) ? payload[claim] : undefined;
+    if (typeof value !== 'string' || !allowed.includes(value)) {
+      return false;
+    }
+  }
+  return meetsTenantRule(payload.tid, rules.tenants, match.tenant);
+}
+
+function meetsTenantRule(tid: unknown, tenants: ReadonlySet<string> | undefined, issuerTenant: string | undefined): boolean {
+  if (tenants === undefined && issuerTenant === undefined) {
+    return true;
+  }
+  if (typeof tid !== 'string') {
+    return false;
+  }
+  const tenant = tid.toLowerCase();
+  return (issuerTenant === undefined || tenant === issuerTenant) && (tenants === undefined || tenants.has(tenant));
+}

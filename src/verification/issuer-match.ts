@@ -1,0 +1,42 @@
+import { TENANT_PLACEHOLDER, type IssuerExpectation } from '../discovery/issuer-rules.js';
+
+/** The result of an issuer match: `tenant` is the lower-case tenant ID that filled a multi-tenant template. */
+export interface IssuerMatch {
+  tenant?: string;
+}
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * Compares a token's `iss` with the issuer its provider's document declared, exactly, and returns
+ * undefined when they differ. Three rules widen the comparison:
+ * - a configured `tokenIssuer` replaces the declared issuer;
+ * - an issuer template (Azure AD `common`) matches an issuer whose `{tenantid}` part is a GUID;
+ * - with `schemelessIssuer`, the declared issuer without its scheme matches too.
+ */
+export function matchIssuer(expectation: IssuerExpectation, declared: string, issuer: string): IssuerMatch | undefined {
+  if (expectation.tokenIssuer !== undefined) {
+    return issuer === expectation.tokenIssuer ? {} : undefined;
+  }
+  if (declared.includes(TENANT_PLACEHOLDER)) {
+    return matchTemplate(declared, issuer);
+  }
+  if (issuer === declared || (expectation.schemelessIssuer === true && issuer === withoutScheme(declared))) {
+    return {};
+  }
+  return undefined;
+}
+
+function matchTemplate(template: string, issuer: string): IssuerMatch | undefined {
+  const [before, after] = template.split(TENANT_PLACEHOLDER);
+  if (!issuer.startsWith(before) || !issuer.endsWith(after)) {
+    return undefined;
+  }
+  const tenant = issuer.slice(before.length, issuer.length - after.length);
+  return GUID.test(tenant) ? { tenant: tenant.toLowerCase() } : undefined;
+}
+
+function withoutScheme(issuer: string): string | undefined {
+  const separator = issuer.indexOf('://');
+  return separator < 0 ? undefined : issuer.slice(separator + 3);
+}

@@ -1,0 +1,95 @@
+import { expect } from 'chai';
+
+import type { IssuerExpectation } from '../src/discovery/issuer-rules.js';
+import { matchIssuer } from '../src/verification/issuer-match.js';
+
+const TENANT = '00000000-0000-0000-0000-00000000000a';
+const V2_TEMPLATE = 'https://login.microsoftonline.com/{tenantid}/v2.0';
+const V1_TEMPLATE = 'https://sts.windows.net/{tenantid}/';
+
+function expectation(rule: Partial<IssuerExpectation> = {}): IssuerExpectation {
+  return { discoveryUrl: 'https://id.example.com/.well-known/openid-configuration', sameOriginIssuer: false, ...rule };
+}
+
+describe('matchIssuer', () => {
+  describe('declared issuer', () => {
+    it('matches the same issuer', () => {
+      expect(matchIssuer(expectation(), 'https://id.example.com', 'https://id.example.com')).to.deep.equal({});
+    });
+
+    for (const [name, issuer] of [
+      ['trailing slash', 'https://id.example.com/'],
+      ['upper case', 'https://ID.example.com'],
+      ['no scheme', 'id.example.com'],
+      ['other scheme', 'http://id.example.com'],
+    ]) {
+      it(`refuses issuer with ${name}`, () => {
+        expect(matchIssuer(expectation(), 'https://id.example.com', issuer)).to.equal(undefined);
+      });
+    }
+  });
+
+  describe('schemeless issuer', () => {
+    const google = expectation({ schemelessIssuer: true });
+
+    it('matches the issuer without its scheme', () => {
+      expect(matchIssuer(google, 'https://accounts.google.com', 'accounts.google.com')).to.deep.equal({});
+    });
+
+    it('matches the issuer with its scheme', () => {
+      expect(matchIssuer(google, 'https://accounts.google.com', 'https://accounts.google.com')).to.deep.equal({});
+    });
+
+    it('refuses a longer host without scheme', () => {
+      expect(matchIssuer(google, 'https://accounts.google.com', 'accounts.google.com.example.com')).to.equal(undefined);
+    });
+
+    it('refuses another scheme', () => {
+      expect(matchIssuer(google, 'https://accounts.google.com', 'http://accounts.google.com')).to.equal(undefined);
+    });
+  });
+
+  describe('token issuer', () => {
+    const keycloak = expectation({ tokenIssuer: 'https://sso.example.com/realms/staff' });
+
+    it('matches the configured token issuer', () => {
+      expect(matchIssuer(keycloak, 'http://keycloak:8080/realms/staff', 'https://sso.example.com/realms/staff')).to.deep.equal({});
+    });
+
+    it('refuses the declared issuer', () => {
+      expect(matchIssuer(keycloak, 'http://keycloak:8080/realms/staff', 'http://keycloak:8080/realms/staff')).to.equal(undefined);
+    });
+  });
+
+  describe('tenant template', () => {
+    it('takes the tenant of a v2 issuer', () => {
+      expect(matchIssuer(expectation(), V2_TEMPLATE, `https://login.microsoftonline.com/${TENANT}/v2.0`)).to.deep.equal({ tenant: TENANT });
+    });
+
+    it('takes the tenant of a v1 issuer', () => {
+      expect(matchIssuer(expectation(), V1_TEMPLATE, `https://sts.windows.net/${TENANT}/`)).to.deep.equal({ tenant: TENANT });
+    });
+
+    it('gives the tenant in lower case', () => {
+      const issuer = `https://login.microsoftonline.com/${TENANT.toUpperCase()}/v2.0`;
+
+      expect(matchIssuer(expectation(), V2_TEMPLATE, issuer)).to.deep.equal({ tenant: TENANT });
+    });
+
+    const refused: Array<[string, string]> = [
+      ['tenant name', 'https://login.microsoftonline.com/contoso.onmicrosoft.com/v2.0'],
+      ['common', 'https://login.microsoftonline.com/common/v2.0'],
+      ['empty tenant', 'https://login.microsoftonline.com//v2.0'],
+      ['two segments', `https://login.microsoftonline.com/${TENANT}/x/v2.0`],
+      ['v1 issuer', `https://sts.windows.net/${TENANT}/`],
+      ['missing version', `https://login.microsoftonline.com/${TENANT}`],
+      ['trailing slash', `https://login.microsoftonline.com/${TENANT}/v2.0/`],
+      ['other host', `https://login.example.com/${TENANT}/v2.0`],
+    ];
+    for (const [name, issuer] of refused) {
+      it(`refuses ${name}`, () => {
+        expect(matchIssuer(expectation(), V2_TEMPLATE, issuer)).to.equal(undefined);
+      });
+    }
+  });
+});
