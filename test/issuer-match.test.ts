@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 
 import type { IssuerExpectation } from '../src/discovery/issuer-rules.js';
-import { matchIssuer } from '../src/verification/issuer-match.js';
+import { keyServesIssuer, matchIssuer } from '../src/verification/issuer-match.js';
 
 const TENANT = '00000000-0000-0000-0000-00000000000a';
 const V2_TEMPLATE = 'https://login.microsoftonline.com/{tenantid}/v2.0';
@@ -91,5 +91,31 @@ describe('matchIssuer', () => {
         expect(matchIssuer(expectation(), V2_TEMPLATE, issuer)).to.equal(undefined);
       });
     }
+  });
+});
+
+describe('keyServesIssuer', () => {
+  const issuer = `https://login.microsoftonline.com/${TENANT}/v2.0`;
+
+  it('lets a key without issuer serve every tenant', () => {
+    expect(keyServesIssuer(undefined, issuer, TENANT)).to.equal(true);
+  });
+
+  it('lets a template key serve every tenant', () => {
+    expect(keyServesIssuer(V2_TEMPLATE, issuer, TENANT)).to.equal(true);
+  });
+
+  it("lets a tenant's own key serve that tenant", () => {
+    expect(keyServesIssuer(issuer, issuer, TENANT)).to.equal(true);
+  });
+
+  it("refuses a tenant's own key for another tenant", () => {
+    const other = 'https://login.microsoftonline.com/9188040d-6c67-4c5b-b112-36a304b66dad/v2.0';
+
+    expect(keyServesIssuer(other, issuer, TENANT)).to.equal(false);
+  });
+
+  it('refuses a v1 template key for a v2 issuer', () => {
+    expect(keyServesIssuer(V1_TEMPLATE, issuer, TENANT)).to.equal(false);
   });
 });

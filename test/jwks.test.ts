@@ -143,6 +143,19 @@ describe('readVerificationKeys', () => {
     }
   });
 
+  describe('issuer member', () => {
+    it('keeps the issuer of an Azure AD key beside the JWK', () => {
+      const key = onlyKey({ keys: [{ ...rsa.publicJwk, issuer: 'https://login.microsoftonline.com/{tenantid}/v2.0' }] });
+
+      expect(key.issuer).to.equal('https://login.microsoftonline.com/{tenantid}/v2.0');
+      expect(key.jwk).to.not.have.property('issuer');
+    });
+
+    it('ignores an issuer that is not a string', () => {
+      expect(onlyKey({ keys: [{ ...rsa.publicJwk, issuer: 42 }] }).issuer).to.equal(undefined);
+    });
+  });
+
   describe('private members', () => {
     it('drops RSA private members', async () => {
       const privateJwk: JWK = { ...(await exportJWK(rsa.privateKey)), kid: 'rsa-1', alg: 'RS256' };

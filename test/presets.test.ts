@@ -35,6 +35,7 @@ describe('provider presets', function () {
 
   beforeEach(function () {
     double.declared.clear();
+    double.keyIssuer = undefined;
     Container.set(OIDC_LOGGER, new CountingLogger());
   });
 
@@ -211,6 +212,21 @@ describe('provider presets', function () {
       });
 
       it('accepts any tenant with allowAnyTenant', async function () {
+        configure('/organizations/v2.0', { preset: 'AZURE_AD', audiences: [AZURE_CLIENT], allowAnyTenant: true });
+
+        expect(await status('/me', await tokenOf(TENANT_B))).to.equal(200);
+      });
+
+      it("refuses a token signed with another tenant's key", async function () {
+        double.keyIssuer = issuerOf(TENANT_A);
+        configure('/organizations/v2.0', { preset: 'AZURE_AD', audiences: [AZURE_CLIENT], allowAnyTenant: true });
+
+        expect(await status('/me', await tokenOf(TENANT_A))).to.equal(200);
+        expect(await status('/me', await tokenOf(TENANT_B))).to.equal(401);
+      });
+
+      it('accepts every tenant with a key whose issuer is the template', async function () {
+        double.keyIssuer = `${double.origin}/{tenantid}/v2.0`;
         configure('/organizations/v2.0', { preset: 'AZURE_AD', audiences: [AZURE_CLIENT], allowAnyTenant: true });
 
         expect(await status('/me', await tokenOf(TENANT_B))).to.equal(200);

@@ -9,6 +9,8 @@ export class VerificationKey {
   constructor(
     readonly jwk: JWK,
     readonly kid: string | undefined,
+    /** The `issuer` member Azure AD's multi-tenant JWKS gives each key: a template or one tenant's issuer. */
+    readonly issuer?: string,
   ) {}
 
   /** Tells whether this key may verify a signature made with `alg`. */
@@ -55,7 +57,8 @@ export function readVerificationKeys(document: unknown, algorithms: readonly str
   for (const entry of keys) {
     const jwk = toPublicJwk(entry);
     if (jwk !== undefined && fitsAnyAlgorithm(jwk, algorithms)) {
-      usable.push(new VerificationKey(jwk, jwk.kid));
+      const issuer = (entry as { issuer?: unknown }).issuer;
+      usable.push(new VerificationKey(jwk, jwk.kid, typeof issuer === 'string' ? issuer : undefined));
     }
   }
   return usable;

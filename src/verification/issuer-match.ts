@@ -40,3 +40,15 @@ function withoutScheme(issuer: string): string | undefined {
   const separator = issuer.indexOf('://');
   return separator < 0 ? undefined : issuer.slice(separator + 3);
 }
+
+/**
+ * Tells whether a key may sign for `issuer`, which matched a multi-tenant template. Azure AD gives
+ * each key of a multi-tenant JWKS an `issuer`: the template, for keys every tenant uses, or one
+ * tenant's issuer, for keys only that tenant uses. A key without one serves every tenant.
+ */
+export function keyServesIssuer(keyIssuer: string | undefined, issuer: string, tenant: string): boolean {
+  if (keyIssuer === undefined) {
+    return true;
+  }
+  return keyIssuer.replace(TENANT_PLACEHOLDER, tenant).toLowerCase() === issuer.toLowerCase();
+}

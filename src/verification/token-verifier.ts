@@ -9,7 +9,7 @@ import type { Clock } from './clock.js';
 import { AuthError } from './errors.js';
 import { readKeyId, selectKey } from './key-selection.js';
 import { DEFAULT_CLAIM_RULES, meetsClaimRules, type ClaimRules } from './claim-rules.js';
-import { matchIssuer, type IssuerMatch } from './issuer-match.js';
+import { keyServesIssuer, matchIssuer, type IssuerMatch } from './issuer-match.js';
 import { hasWellTypedClaims } from './registered-claims.js';
 import { decodeUnverified } from './token-parts.js';
 
@@ -92,6 +92,9 @@ export class TokenVerifier {
     const rules = provider.rules ?? DEFAULT_CLAIM_RULES;
     const keys = await provider.documents.keysFor(kid);
     const key = selectKey(keys, kid, alg);
+    if (match.tenant !== undefined && !keyServesIssuer(key.issuer, issuer, match.tenant)) {
+      throw new AuthError('invalid_token');
+    }
     const now = this.clock.now();
     const { payload } = await jwtVerify(token, await key.importFor(alg), {
       algorithms: [alg],

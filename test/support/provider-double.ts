@@ -20,6 +20,8 @@ export class ProviderDouble {
   readonly requests: string[] = [];
   /** The issuer a document declares, by the path before the well-known path. Default: origin + path. */
   declared = new Map<string, string>();
+  /** The `issuer` member of the JWKS key, as Azure AD's multi-tenant JWKS has; undefined leaves it out. */
+  keyIssuer: string | undefined;
   private key: IssuerKey | undefined;
   private server: Server | undefined;
 
@@ -89,7 +91,8 @@ export class ProviderDouble {
       const issuer = this.declared.get(prefix) ?? `${this.origin}${prefix}`;
       return { issuer, jwks_uri: `${this.origin}/jwks`, id_token_signing_alg_values_supported: ['RS256'] };
     }
-    return path === '/jwks' ? { keys: [this.key?.publicJwk] } : undefined;
+    const issuer = this.keyIssuer === undefined ? {} : { issuer: this.keyIssuer };
+    return path === '/jwks' ? { keys: [{ ...this.key?.publicJwk, ...issuer }] } : undefined;
   }
 }
 
