@@ -238,6 +238,13 @@ describe('mayIssue', () => {
 });
 
 describe('judgeDiscoveredIssuer', () => {
+  it('still compares a configured issuer with a token issuer', () => {
+    const expectation = byDiscoveryUrl(KEYCLOAK_INTERNAL_URL, { tokenIssuer: KEYCLOAK_PUBLIC_ISSUER, issuer: 'http://keycloak.internal:8080/realms/staff' });
+
+    expect(judgeDiscoveredIssuer(expectation, 'http://keycloak.internal:8080/realms/staff')).to.equal('http://keycloak.internal:8080/realms/staff');
+    mismatchOf(expectation, 'http://keycloak.internal:8080/realms/other');
+  });
+
   it('accepts any declared issuer with a token issuer', () => {
     const expectation = byDiscoveryUrl(KEYCLOAK_INTERNAL_URL, { tokenIssuer: KEYCLOAK_PUBLIC_ISSUER });
 

@@ -97,7 +97,8 @@ export function judgeDiscoveredIssuer(expectation: IssuerExpectation, declared: 
   if (typeof declared !== 'string' || declared.length === 0) {
     throw new IssuerMismatchError(`${where} has no issuer.`);
   }
-  if (expectation.tokenIssuer !== undefined) {
+  // Tokens carry the configured tokenIssuer, so the document's issuer is checked only against a configured issuer.
+  if (expectation.tokenIssuer !== undefined && expectation.issuer === undefined) {
     return declared;
   }
   if (declared.includes(TENANT_PLACEHOLDER)) {
