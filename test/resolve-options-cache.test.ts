@@ -6,22 +6,13 @@ import type { CacheProtocol } from '../src/cache/cache-protocol.js';
 import { TokenCache } from '../src/cache/token-cache.js';
 import { ConfigurationError } from '../src/adapters/configuration-error.js';
 import type { OidcAuthOptions } from '../src/adapters/options.js';
+import { configurationError } from './support/unit/configuration-error.js';
 import { resolveOptions } from '../src/adapters/resolve-options.js';
 import { withoutMembers } from './support/unit/without-members.js';
 
 const DISCOVERY_URL = 'https://id.example.com/.well-known/openid-configuration';
 const VALID: OidcAuthOptions = { oidcUrls: [DISCOVERY_URL], audiences: ['api://example'] };
 const CACHE_METHODS = ['addToken', 'getToken', 'removeToken', 'clear', 'listTokens'];
-
-function configurationError(options: unknown): ConfigurationError {
-  try {
-    resolveOptions(options as OidcAuthOptions);
-  } catch (error) {
-    expect(error).to.be.instanceOf(ConfigurationError);
-    return error as ConfigurationError;
-  }
-  throw new Error('resolveOptions accepted the options');
-}
 
 function plainCache(): CacheProtocol {
   const entries = new Map<string, unknown>();

@@ -1,21 +1,11 @@
 import { expect } from 'chai';
 
-import { ConfigurationError } from '../src/adapters/configuration-error.js';
 import type { OidcAuthOptions } from '../src/adapters/options.js';
+import { configurationError } from './support/unit/configuration-error.js';
 import { resolveOptions } from '../src/adapters/resolve-options.js';
 
 const DISCOVERY_URL = 'https://id.example.com/.well-known/openid-configuration';
 const VALID: OidcAuthOptions = { oidcUrls: [DISCOVERY_URL], audiences: ['api://example'] };
-
-function configurationError(options: unknown): ConfigurationError {
-  try {
-    resolveOptions(options as OidcAuthOptions);
-  } catch (error) {
-    expect(error).to.be.instanceOf(ConfigurationError);
-    return error as ConfigurationError;
-  }
-  throw new Error('resolveOptions accepted the options');
-}
 
 describe('resolveOptions', function () {
   it('fills in the documented defaults', function () {

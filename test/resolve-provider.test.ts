@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 
-import { ConfigurationError } from '../src/adapters/configuration-error.js';
-import type { OidcAuthOptions, ProviderOptions } from '../src/adapters/options.js';
+import type { ProviderOptions } from '../src/adapters/options.js';
+import { configurationError } from './support/unit/configuration-error.js';
 import { resolveOptions, type ResolvedProvider } from '../src/adapters/resolve-options.js';
 
 const DISCOVERY_URL = 'https://id.example.com/.well-known/openid-configuration';
@@ -9,16 +9,6 @@ const B2C_URL = 'https://b2c.example.com/example.onmicrosoft.com/B2C_1_signin/v2
 
 function resolveOne(provider: Partial<ProviderOptions>): ResolvedProvider {
   return resolveOptions({ providers: [{ oidcUrls: [DISCOVERY_URL], audiences: ['api://example'], ...provider }] }).providers[0];
-}
-
-function configurationError(options: unknown): ConfigurationError {
-  try {
-    resolveOptions(options as OidcAuthOptions);
-  } catch (error) {
-    expect(error).to.be.instanceOf(ConfigurationError);
-    return error as ConfigurationError;
-  }
-  throw new Error('resolveOptions accepted the options');
 }
 
 describe('resolveProviders', function () {
