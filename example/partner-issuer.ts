@@ -9,7 +9,7 @@ export interface PartnerIssuer {
   issuer: string;
   /** `${issuer}/.well-known/openid-configuration` */
   discoveryUrl: string;
-  /** Signs an RS256 access token that expires in one hour. It sets `iss`, `iat`, `exp` and `jti` itself. */
+  /** Signs an RS256 access token that expires in one hour. It sets `iss`, `iat` and `exp`, and a random `jti` unless `claims` has one. */
   sign(claims: JWTPayload): Promise<string>;
   /** Stops accepting connections and resolves once open connections have ended. */
   close(): Promise<void>;
