@@ -11,13 +11,13 @@ export class ExampleController {
     return { message: 'This route needs no token.' };
   }
 
-  /** Needs any valid token, and returns who the token belongs to. */
+  /** Needs a valid token from either provider, and returns its issuer and subject. */
   @Get('/me')
-  getMe(@CurrentUser({ required: true }) claims: JWTPayload): { sub?: string; roles: unknown } {
-    return { sub: claims.sub, roles: claims.roles ?? [] };
+  getMe(@CurrentUser({ required: true }) claims: JWTPayload): { iss?: string; sub?: string } {
+    return { iss: claims.iss, sub: claims.sub };
   }
 
-  /** Needs the `admin` value in the `roles` claim. */
+  /** Needs the `admin` role, read from the claim that the issuing provider's `rolesKey` names. */
   @Get('/admin')
   @Authorized(['admin'])
   getAdmin(): { message: string } {

@@ -1,15 +1,15 @@
 import 'reflect-metadata';
 import { randomBytes } from 'node:crypto';
-import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { configureOidcAuth } from '../src/index.js';
+import { checkExampleRequests, formatCurlCommands } from './example-requests.js';
+import { ADMIN_CLIENT_ID, EXAMPLE_AUDIENCE, issueExampleTokens, PARTNER_AUDIENCE, VIEWER_CLIENT_ID } from './example-tokens.js';
 import { createExpressApp } from './express-app.js';
-import { ADMIN_CLIENT_ID, VIEWER_CLIENT_ID, checkExampleRequests, formatCurlCommands } from './example-requests.js';
 import { createKoaApp } from './koa-app.js';
 import { closeServer } from './listen.js';
 import { startOidcServer, type RunningOidcServer } from './oidc-server.js';
+import { startPartnerIssuer, type PartnerIssuer } from './partner-issuer.js';
 
-const AUDIENCE = 'api://example';
 const USAGE = 'Usage: node build/example/main.js [--express] [--check] [--help]\n'
   + '  --express  serve the API with Express instead of Koa\n'
   + '  --check    send the example requests, print the results and exit (0 if all statuses match)';
@@ -35,7 +35,7 @@ function parseArguments(args: string[]): RunOptions {
 function startOidc(): Promise<RunningOidcServer> {
   const secret = (): string => randomBytes(24).toString('base64url');
   return startOidcServer({
-    audience: AUDIENCE,
+    audience: EXAMPLE_AUDIENCE,
     clients: [
       { clientId: ADMIN_CLIENT_ID, clientSecret: secret(), roles: ['admin'], scopes: ['reports.read'] },
       { clientId: VIEWER_CLIENT_ID, clientSecret: secret(), roles: ['viewer'], scopes: [] },
@@ -43,12 +43,15 @@ function startOidc(): Promise<RunningOidcServer> {
   });
 }
 
-async function issueTokens(oidc: RunningOidcServer): Promise<Map<string, string>> {
-  const tokens = new Map<string, string>();
-  for (const clientId of [ADMIN_CLIENT_ID, VIEWER_CLIENT_ID]) {
-    tokens.set(clientId, await oidc.issueAccessToken(clientId));
-  }
-  return tokens;
+/** Configures the library to trust both issuers, each with its own audiences and roles claim. */
+function configureAuth(oidc: RunningOidcServer, partner: PartnerIssuer): void {
+  configureOidcAuth({
+    providers: [
+      { oidcUrls: [oidc.discoveryUrl], audiences: [EXAMPLE_AUDIENCE], rolesKey: 'roles' },
+      { oidcUrls: [partner.discoveryUrl], audiences: [PARTNER_AUDIENCE], rolesKey: 'groups' },
+    ],
+    excludedPaths: ['/public'],
+  });
 }
 
 function waitForStopSignal(): Promise<NodeJS.Signals> {
@@ -58,32 +61,49 @@ function waitForStopSignal(): Promise<NodeJS.Signals> {
   });
 }
 
-async function serveUntilStopped(oidc: RunningOidcServer, baseUrl: string, tokens: Map<string, string>, framework: string): Promise<void> {
-  console.log(`OIDC issuer ${oidc.issuer}, ${framework} API at ${baseUrl}. Tokens expire in one hour.\n`);
-  console.log(formatCurlCommands(baseUrl, tokens).join('\n'));
-  console.log('\nPress Ctrl-C to stop.');
+function describeServers(oidc: RunningOidcServer, partner: PartnerIssuer, baseUrl: string, framework: string): string[] {
+  return [
+    `OIDC issuer    ${oidc.issuer} (audience ${EXAMPLE_AUDIENCE}, roles in "roles")`,
+    `Partner issuer ${partner.issuer} (audience ${PARTNER_AUDIENCE}, roles in "groups")`,
+    `${framework} API at ${baseUrl}. Tokens expire in one hour.`,
+  ];
+}
+
+async function serveUntilStopped(lines: string[]): Promise<void> {
+  console.log([...lines, '', 'Press Ctrl-C to stop.'].join('\n'));
   const signal = await waitForStopSignal();
   console.log(`Received ${signal}, closing servers.`);
+}
+
+/** Starts the API against both issuers, then checks the example requests or serves until stopped. */
+async function runApi(options: RunOptions, oidc: RunningOidcServer, partner: PartnerIssuer): Promise<void> {
+  configureAuth(oidc, partner);
+  const api = options.framework === 'express' ? await createExpressApp() : await createKoaApp();
+
+  try {
+    const baseUrl = `http://127.0.0.1:${(api.address() as AddressInfo).port}`;
+    const tokens = await issueExampleTokens(oidc, partner);
+
+    if (options.check) {
+      process.exitCode = (await checkExampleRequests(baseUrl, tokens)) ? 0 : 1;
+    } else {
+      await serveUntilStopped([...describeServers(oidc, partner, baseUrl, options.framework), '', ...formatCurlCommands(baseUrl, tokens)]);
+    }
+  } finally {
+    await closeServer(api);
+  }
 }
 
 async function main(): Promise<void> {
   const options = parseArguments(process.argv.slice(2));
   const oidc = await startOidc();
-  let api: Server | undefined;
+  let partner: PartnerIssuer | undefined;
 
   try {
-    configureOidcAuth({ oidcUrls: [oidc.discoveryUrl], audiences: [AUDIENCE], rolesKey: 'roles', excludedPaths: ['/public'] });
-    api = options.framework === 'express' ? await createExpressApp() : await createKoaApp();
-    const baseUrl = `http://127.0.0.1:${(api.address() as AddressInfo).port}`;
-    const tokens = await issueTokens(oidc);
-
-    if (options.check) {
-      process.exitCode = (await checkExampleRequests(baseUrl, tokens)) ? 0 : 1;
-    } else {
-      await serveUntilStopped(oidc, baseUrl, tokens, options.framework);
-    }
+    partner = await startPartnerIssuer();
+    await runApi(options, oidc, partner);
   } finally {
-    if (api !== undefined) await closeServer(api);
+    await partner?.close();
     await oidc.close();
   }
 }
