@@ -149,12 +149,12 @@ describe('provider pages', function () {
 
   /** Signs the fixture with its `iss` moved by `rewrite`, so that it names the same host as the page. */
   async function signFixture(snippet: Snippet, rewrite: LoopbackRewrite): Promise<string> {
-    const { fixture, header, sign } = snippet.test;
+    const { fixture, header, sign, claims } = snippet.test;
     const iss = rewrite.url(String(readFixture(fixture).iss));
     if (sign === 'HS512') {
-      return signWithClientSecret({ ...readFixture(fixture), iss });
+      return signWithClientSecret({ ...readFixture(fixture), iss, ...claims });
     }
-    return double.sign(fixture, { iss }, header ?? fixture);
+    return double.sign(fixture, { iss, ...claims }, header ?? fixture);
   }
 });
 

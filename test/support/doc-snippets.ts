@@ -15,6 +15,8 @@ export interface SnippetTest {
   status: number;
   /** Issuer the discovery document declares, when it is not the discovery URL's prefix. */
   declare?: string;
+  /** Claims set on top of the fixture, from `claim.NAME=VALUE` entries; values are strings. */
+  claims: Record<string, string>;
   /** `HS512` signs the token with a client secret, as Duo Universal Prompt does, instead of the double's key. */
   sign?: 'HS512';
 }
@@ -56,8 +58,19 @@ function parseMarker(text: string): SnippetTest {
     routes: route.split(','),
     status: Number(fields.get('status') ?? 200),
     declare: fields.get('declare'),
+    claims: claimOverrides(fields),
     sign,
   };
+}
+
+function claimOverrides(fields: Map<string, string>): Record<string, string> {
+  const claims: Record<string, string> = {};
+  for (const [key, value] of fields) {
+    if (key.startsWith('claim.')) {
+      claims[key.slice('claim.'.length)] = value;
+    }
+  }
+  return claims;
 }
 
 /**
