@@ -15,12 +15,22 @@ import { ProviderDouble, readFixture } from './support/provider-double.js';
 import type { RunningApp } from './support/test-apps.js';
 
 const PAGES = join(__dirname, '..', '..', 'docs', 'providers');
+const PRESET_CONTROLLER = join(__dirname, '..', '..', 'test', 'support', 'preset-controller.ts');
 const WELL_KNOWN = '/.well-known/openid-configuration';
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
 
 /** Returns the page file name of a provider: `AZURE_AD_B2C` is `azure-ad-b2c.md`. */
 function pageOf(provider: OIDCProvider): string {
   return `${provider.toLowerCase().replaceAll('_', '-')}.md`;
+}
+
+/**
+ * Returns the `@Authorized(…)` decorators in `text`, without trailing comments and with spaces
+ * collapsed. The preset controller's `...SPACES` is written `delimiter: ' '` on the pages.
+ */
+function decoratorsIn(text: string): string[] {
+  const lines = text.split('\n').filter((line) => line.trim().startsWith('@Authorized('));
+  return lines.map((line) => line.replace(/\)\s+\/\/.*$/, ')').replace('...SPACES', "delimiter: ' '").replace(/\s+/g, ' ').trim());
 }
 
 /** Returns the marked blocks of a provider's page, or the error that reading them raised. */
@@ -96,6 +106,13 @@ describe('provider pages', function () {
     describe(pageOf(provider), function () {
       const read = readPage(provider);
       const snippets = read instanceof Error ? [] : read;
+
+      it('shows only decorators the preset app tests', function () {
+        const testedDecorators = new Set(decoratorsIn(readFileSync(PRESET_CONTROLLER, 'utf8')));
+        const pageDecorators = decoratorsIn(readFileSync(join(PAGES, pageOf(provider)), 'utf8'));
+
+        expect(pageDecorators.filter((decorator) => !testedDecorators.has(decorator))).to.deep.equal([]);
+      });
 
       it('has a tested configuration block', function () {
         expect(read).to.not.be.instanceOf(Error);
