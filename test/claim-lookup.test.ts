@@ -10,7 +10,8 @@ describe('lookUpClaim', function () {
     'p1.region': 'NA',
     p1: { region: 'EU' },
     realm_access: { roles: ['realm-admin'] },
-    resource_access: { 'my-api': { roles: ['api-user'] } },
+    resource_access: { 'my-api': { roles: ['api-user'] }, 'orders.api': { roles: ['orders-user'] }, orders: { api: { roles: ['nested-user'] } } },
+    'https://example.com': { roles: ['namespaced'] },
     nothing: null,
   };
 
@@ -30,6 +31,17 @@ describe('lookUpClaim', function () {
   it('follows a dotted path', function () {
     expect(lookUpClaim(claims, 'realm_access.roles')).to.deep.equal(['realm-admin']);
     expect(lookUpClaim(claims, 'resource_access.my-api.roles')).to.deep.equal(['api-user']);
+  });
+
+  it('reads a path segment that contains dots', function () {
+    expect(lookUpClaim(claims, 'resource_access.orders.api.roles')).to.deep.equal(['orders-user']);
+    expect(lookUpClaim(claims, 'https://example.com.roles')).to.deep.equal(['namespaced']);
+  });
+
+  it('falls back to shorter names when the longest leads nowhere', function () {
+    const partial = { resource_access: { 'orders.api': { scopes: [] }, orders: { api: { roles: ['nested-user'] } } } };
+
+    expect(lookUpClaim(partial, 'resource_access.orders.api.roles')).to.deep.equal(['nested-user']);
   });
 
   it('returns undefined for a missing path', function () {

@@ -16,11 +16,19 @@ describe('meetsClaimRules', () => {
       expect(meetsClaimRules({ client_id: 'app-1', token_use: 'access' }, ['app-1'], COGNITO, {})).to.equal(true);
     });
 
+    it('reads aud of an ID token', () => {
+      const idTokens: ClaimRules = { ...COGNITO, requiredClaims: { token_use: ['access', 'id'] } };
+
+      expect(meetsClaimRules({ aud: 'app-1', token_use: 'id' }, ['app-1'], idTokens, {})).to.equal(true);
+      expect(meetsClaimRules({ aud: 'app-2', client_id: 'app-1', token_use: 'id' }, ['app-1'], idTokens, {})).to.equal(false);
+    });
+
     for (const [name, payload] of [
       ['another client_id', { client_id: 'app-2', token_use: 'access' }],
       ['client_id in an array', { client_id: ['app-1'], token_use: 'access' }],
       ['aud instead of client_id', { aud: 'app-1', token_use: 'access' }],
       ['no client_id', { token_use: 'access' }],
+      ['no token_use', { client_id: 'app-1' }],
     ] as const) {
       it(`refuses ${name}`, () => {
         expect(meetsClaimRules(payload, ['app-1'], COGNITO, {})).to.equal(false);

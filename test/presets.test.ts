@@ -356,6 +356,13 @@ describe('provider presets', function () {
       });
     }
 
+    it('accepts an ID token by aud where requiredClaims allow ID tokens', async function () {
+      configure('/us-east-1_EXAMPLE00', { preset: 'AMAZON_COGNITO', audiences: [clientId], requiredClaims: { token_use: ['access', 'id'] } });
+
+      expect(await status('/cognito/admins', await double.sign('amazon_cognito_id', {}, 'amazon_cognito'))).to.equal(200);
+      expect(await status('/me', await double.sign('amazon_cognito_id', { aud: 'another-client' }, 'amazon_cognito'))).to.equal(401);
+    });
+
     it('refuses an access token without the preset, as it has no aud', async function () {
       configure('/us-east-1_EXAMPLE00', { audiences: [clientId] });
 

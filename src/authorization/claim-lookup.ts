@@ -1,20 +1,31 @@
 /**
  * Returns the value of the claim `key`: the claim with exactly that name when there is one (names
  * such as `cognito:groups` or `https://example.com/roles`), otherwise the value at that dotted path
- * (`realm_access.roles`). Returns `undefined` when neither exists.
+ * (`realm_access.roles`). A path segment may itself contain dots, as a Keycloak client ID such as
+ * `my.api` in `resource_access.my.api.roles` does: at each level the longest existing name wins.
+ * Returns `undefined` when nothing matches.
  */
 export function lookUpClaim(claims: Record<string, unknown>, key: string): unknown {
-  if (Object.hasOwn(claims, key)) {
-    return claims[key];
+  return lookUpPath(claims, key.split('.'));
+}
+
+function lookUpPath(value: unknown, segments: readonly string[]): unknown {
+  if (segments.length === 0) {
+    return value;
   }
-  let value: unknown = claims;
-  for (const segment of key.split('.')) {
-    if (value === null || typeof value !== 'object' || !Object.hasOwn(value, segment)) {
-      return undefined;
+  if (value === null || typeof value !== 'object') {
+    return undefined;
+  }
+  for (let end = segments.length; end > 0; end -= 1) {
+    const name = segments.slice(0, end).join('.');
+    if (Object.hasOwn(value, name)) {
+      const found = lookUpPath((value as Record<string, unknown>)[name], segments.slice(end));
+      if (found !== undefined) {
+        return found;
+      }
     }
-    value = (value as Record<string, unknown>)[segment];
   }
-  return value;
+  return undefined;
 }
 
 /**

@@ -8,7 +8,7 @@ import { OIDCProvider } from './provider-names.js';
 export interface ProviderPreset {
   /** The claim that holds roles, unless the provider's options name another. */
   readonly rolesKey?: string;
-  /** The claim that holds the audience. Amazon Cognito access tokens carry `client_id` and no `aud`. */
+  /** The claim that holds the audience. Amazon Cognito access tokens carry `client_id` and no `aud`; its ID tokens carry `aud`. */
   readonly audienceClaim?: 'aud' | 'client_id';
   /** Claims every token must carry, each with one of the listed values. */
   readonly requiredClaims?: Readonly<Record<string, readonly string[]>>;

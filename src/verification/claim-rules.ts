@@ -4,7 +4,10 @@ import type { IssuerMatch } from './issuer-match.js';
 
 /** A provider's rules for the claims jose does not check. */
 export interface ClaimRules {
-  /** `aud` (checked by jose) or `client_id` (Amazon Cognito access tokens, which carry no `aud`). */
+  /**
+   * `aud`, checked by jose, or `client_id`: Amazon Cognito access tokens (`token_use: access`) carry
+   * the client in `client_id` and no `aud`, while its ID tokens carry `aud`.
+   */
   audienceClaim: 'aud' | 'client_id';
   /** Claims every token must carry as a string, each with one of the listed values. */
   requiredClaims: Readonly<Record<string, readonly string[]>>;
@@ -16,12 +19,12 @@ export interface ClaimRules {
 export const DEFAULT_CLAIM_RULES: ClaimRules = { audienceClaim: 'aud', requiredClaims: {} };
 
 /**
- * Tells whether a verified payload meets its provider's claim rules: the audience in `client_id`
- * when the provider keeps it there, every required claim, and the tenant rules. When the issuer
+ * Tells whether a verified payload meets its provider's claim rules: the audience where the
+ * provider keeps it, every required claim, and the tenant rules. When the issuer
  * matched a multi-tenant template, `tid` must name the same tenant as `iss`.
  */
 export function meetsClaimRules(payload: JWTPayload, audiences: readonly string[], rules: ClaimRules, match: IssuerMatch): boolean {
-  if (rules.audienceClaim === 'client_id' && !(typeof payload.client_id === 'string' && audiences.includes(payload.client_id))) {
+  if (rules.audienceClaim === 'client_id' && !meetsCognitoAudience(payload, audiences)) {
     return false;
   }
   for (const [claim, allowed] of Object.entries(rules.requiredClaims)) {
@@ -31,6 +34,14 @@ export function meetsClaimRules(payload: JWTPayload, audiences: readonly string[
     }
   }
   return meetsTenantRule(payload.tid, rules.tenants, match.tenant);
+}
+
+function meetsCognitoAudience(payload: JWTPayload, audiences: readonly string[]): boolean {
+  if (payload.token_use === 'access') {
+    return typeof payload.client_id === 'string' && audiences.includes(payload.client_id);
+  }
+  const values: unknown[] = Array.isArray(payload.aud) ? payload.aud : [payload.aud];
+  return values.some((entry) => typeof entry === 'string' && audiences.includes(entry));
 }
 
 function meetsTenantRule(tid: unknown, tenants: ReadonlySet<string> | undefined, issuerTenant: string | undefined): boolean {
