@@ -167,7 +167,7 @@ describe('provider pages', function () {
   /** Signs the fixture with its `iss` moved by `rewrite`, so that it names the same host as the page. */
   async function signFixture(snippet: Snippet, rewrite: LoopbackRewrite): Promise<string> {
     const { fixture, header, sign, claims } = snippet.test;
-    const iss = rewrite.url(String(readFixture(fixture).iss));
+    const iss = rewrite.url(snippet.test.iss ?? String(readFixture(fixture).iss));
     if (sign === 'HS512') {
       return signWithClientSecret({ ...readFixture(fixture), iss, ...claims });
     }

@@ -68,6 +68,28 @@ describe('resolveProviders', function () {
       expect([...(resolveOne({ tenants: [tenant] }).rules.tenants ?? [])]).to.deep.equal([tenant.toLowerCase()]);
     });
 
+    it('refuses tenants given as one string', function () {
+      const error = configurationError({ providers: [{ oidcUrls: [DISCOVERY_URL], audiences: ['a'], tenants: '00000000-0000-0000-0000-000000000000' }] });
+
+      expect(error.message).to.equal("Invalid option 'providers[0].tenants': it must be a non-empty list of tenant IDs.");
+    });
+
+    it('refuses algorithms given as one string', function () {
+      expect(configurationError({ oidcUrls: [DISCOVERY_URL], audiences: ['a'], algorithms: 'RS256' }).message).to.equal(
+        "Invalid option 'algorithms': it must be a non-empty list of algorithm names.",
+      );
+    });
+
+    for (const option of ['tenants', 'allowAnyTenant'] as const) {
+      it(`refuses ${option} with a preset other than Azure AD`, function () {
+        const value = option === 'tenants' ? ['00000000-0000-0000-0000-000000000000'] : true;
+        const error = configurationError({ providers: [{ oidcUrls: [DISCOVERY_URL], audiences: ['a'], preset: 'KEYCLOAK', [option]: value }] });
+
+        expect(error.option).to.equal(`providers[0].${option}`);
+        expect(error.message).to.include('applies to Azure AD');
+      });
+    }
+
     it('marks a provider with tenants as multi-tenant', function () {
       expect(resolveOne({ tenants: ['00000000-0000-0000-0000-000000000000'] }).multiTenant).to.equal(true);
     });

@@ -27,6 +27,8 @@ const HEADER_SAFE = /^[\x20-\x7e]*$/;
 const HEADER_SAFE_MESSAGE = { message: '$property must be printable ASCII without quotes or backslashes' };
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const PRESETS = Object.values(OIDCProvider);
+const TENANTS_MESSAGE = { message: '$property must be a non-empty list of tenant IDs' };
+const ALGORITHMS_MESSAGE = { message: '$property must be a non-empty list of algorithm names' };
 
 /** Validation rules of the options that say how one provider's tokens are judged. */
 export class ProviderRulesSchema {
@@ -35,7 +37,11 @@ export class ProviderRulesSchema {
   @IsOptional() @IsString() @MinLength(1) rolesKey?: string;
   @IsOptional() @IsIn(PRESETS, { message: `$property must be one of ${PRESETS.join(', ')}` }) preset?: string;
   @IsOptional() @IsObject() requiredClaims?: Record<string, unknown>;
-  @IsOptional() @IsArray() @ArrayNotEmpty() @Matches(GUID, { each: true, message: 'every entry must be a tenant ID (a GUID)' }) tenants?: string[];
+  @IsOptional()
+  @IsArray(TENANTS_MESSAGE)
+  @ArrayNotEmpty(TENANTS_MESSAGE)
+  @Matches(GUID, { each: true, message: 'every entry must be a tenant ID (a GUID)' })
+  tenants?: string[];
   @IsOptional() @IsBoolean() allowAnyTenant?: boolean;
   @IsOptional() @IsString() @MinLength(1) tokenIssuer?: string;
 }
@@ -70,13 +76,13 @@ export class OidcAuthOptionsSchema extends ProviderRulesSchema {
   audiences?: string[];
 
   @IsOptional()
-  @IsArray()
+  @IsArray({ message: 'providers must be a non-empty list of provider options' })
   @ArrayNotEmpty({ message: 'providers must be a non-empty list of provider options' })
   @ValidateNested({ each: true })
   @Type(() => ProviderOptionsSchema)
   providers?: ProviderOptionsSchema[];
 
-  @IsOptional() @IsArray() @IsString({ each: true }) @Matches(/^\//, { each: true, message: 'every entry must start with /' })
+  @IsOptional() @IsArray({ message: '$property must be a list of paths' }) @IsString({ each: true }) @Matches(/^\//, { each: true, message: 'every entry must start with /' })
   excludedPaths?: string[];
 
   @IsOptional() @IsInt(SECONDS) @Min(1, SECONDS) oidcTtl?: number;
@@ -88,8 +94,8 @@ export class OidcAuthOptionsSchema extends ProviderRulesSchema {
   @IsOptional() @IsInt(SECONDS) @Min(0, SECONDS) providerRetryInterval?: number;
 
   @IsOptional()
-  @IsArray()
-  @ArrayNotEmpty()
+  @IsArray(ALGORITHMS_MESSAGE)
+  @ArrayNotEmpty(ALGORITHMS_MESSAGE)
   @IsIn([...SUPPORTED_ALGORITHMS], { each: true, message: `every entry must be one of ${SUPPORTED_ALGORITHMS.join(', ')}` })
   algorithms?: string[];
 

@@ -1,7 +1,7 @@
 import { issuerPrefix } from '../discovery/issuer-rules.js';
 import { checkDocumentUrl } from '../discovery/url-rules.js';
 import { PROVIDER_PRESETS, type ProviderPreset } from '../providers/presets.js';
-import type { OIDCProvider } from '../providers/provider-names.js';
+import { OIDCProvider } from '../providers/provider-names.js';
 import { ConfigurationError } from './configuration-error.js';
 import type { ProviderOptionsSchema, OidcAuthOptionsSchema } from './options-schema.js';
 import type { ResolvedProvider } from './resolve-options.js';
@@ -31,6 +31,10 @@ function resolveProvider(provider: ProviderOptionsSchema, path: string): Resolve
     throw new ConfigurationError(`${path}tenants`, `Set either '${path}tenants' or '${path}allowAnyTenant', not both.`);
   }
   const multiTenant = provider.tenants !== undefined || provider.allowAnyTenant === true;
+  if (multiTenant && provider.preset !== undefined && provider.preset !== OIDCProvider.AZURE_AD) {
+    const option = provider.tenants === undefined ? 'allowAnyTenant' : 'tenants';
+    throw new ConfigurationError(`${path}${option}`, `Invalid option '${path}${option}': it applies to Azure AD, not to ${provider.preset} tokens, which carry no tid.`);
+  }
   provider.oidcUrls.forEach((url, index) => checkUrl(provider, preset, url, `${path}oidcUrls[${index}]`, multiTenant));
   const onB2c = provider.oidcUrls.every((url) => new URL(url).hostname.endsWith('.b2clogin.com'));
   return {

@@ -15,6 +15,8 @@ export interface SnippetTest {
   status: number;
   /** Issuer the discovery document declares, when it is not the discovery URL's prefix. */
   declare?: string;
+  /** Issuer the token carries, as the page writes it, when it is not the fixture's. */
+  iss?: string;
   /** Claims set on top of the fixture, from `claim.NAME=VALUE` entries; values are strings. */
   claims: Record<string, string>;
   /** `HS512` signs the token with a client secret, as Duo Universal Prompt does, instead of the double's key. */
@@ -58,6 +60,7 @@ function parseMarker(text: string): SnippetTest {
     routes: route.split(','),
     status: Number(fields.get('status') ?? 200),
     declare: fields.get('declare'),
+    iss: fields.get('iss'),
     claims: claimOverrides(fields),
     sign,
   };
