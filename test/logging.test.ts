@@ -9,6 +9,7 @@ import { Container } from 'typedi';
 import winston from 'winston';
 
 import { configureOidcAuth, OIDC_LOGGER, type LoggerProtocol } from '../src/index.js';
+import { CountingLogger } from './support/counting-logger.js';
 import { get } from './support/http.js';
 import { startKoaApp, type RunningApp } from './support/test-apps.js';
 import { makeKey, TestIssuer } from './support/test-issuer.js';
@@ -217,7 +218,7 @@ describe('logging', function () {
       const stranger = await makeKey('leak-check-unknown-kid', 'RS256');
       const valid = await issuer.sign({ ...claims, aud: AUDIENCE });
       const [header, , signature] = valid.split('.');
-      const tamperedPayload = Buffer.from(JSON.stringify({ ...claims, aud: AUDIENCE, iss: issuer.issuer, roles: ['admin'] })).toString('base64url');
+      const tamperedPayload = Buffer.from(JSON.stringify({ ...claims, aud: AUDIENCE, iss: issuer.issuer, roles: ['leak-check-forged-role'] })).toString('base64url');
       return {
         valid,
         wrongAudience: await issuer.sign({ ...claims, aud: 'api://leak-check-other-audience' }),
@@ -257,6 +258,40 @@ describe('logging', function () {
           }
         }
       }
+    });
+  });
+
+  describe('refusal reasons', function () {
+    // Each case: a token, the route it is sent to, and the details its log line must carry.
+    async function loggedFor(token: string, route = '/any-token'): Promise<Record<string, unknown> | undefined> {
+      const logger = new CountingLogger();
+      configureOidcAuth({ oidcUrls: [issuer.discoveryUrl], audiences: [AUDIENCE], logger, tokenTtl: 0 });
+      await get(`${app.baseUrl}${route}`, { token });
+      return logger.lines.find((line) => line.message === REJECTED || line.message === 'Roles missing')?.meta;
+    }
+
+    it('names the claim jose refused', async function () {
+      const meta = await loggedFor(await issuer.sign({ aud: 'api://another-audience' }));
+
+      expect(meta).to.include({ code: 'invalid_token', reason: 'ERR_JWT_CLAIM_VALIDATION_FAILED', claim: 'aud' });
+    });
+
+    it('says that no provider may issue the iss', async function () {
+      const meta = await loggedFor(await issuer.sign({ aud: AUDIENCE, iss: 'https://unconfigured.example.com' }));
+
+      expect(meta).to.include({ code: 'invalid_token', reason: 'no configured provider may issue this iss' });
+    });
+
+    it('says that a token has no kid', async function () {
+      const meta = await loggedFor(await issuer.sign({ aud: AUDIENCE }, { header: { kid: undefined } }));
+
+      expect(meta).to.include({ reason: 'the header has no kid' });
+    });
+
+    it('names the roles a route requires and the claim it read', async function () {
+      const meta = await loggedFor(await issuer.sign({ aud: AUDIENCE, sub: 'user-1', roles: ['viewer'] }), '/admin');
+
+      expect(meta).to.deep.include({ required: ['admin'], rolesKey: 'roles', sub: 'user-1' });
     });
   });
 

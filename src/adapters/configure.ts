@@ -51,7 +51,7 @@ export function configureOidcAuth(options: OidcAuthOptions): void {
   const verifier = new TokenVerifier(providers, resolved, clock, logger);
   const cache = resolved.tokenTtlMs === 0 ? undefined : tokenCache(resolved, providers, clock, logger);
   const authenticator = new RequestAuthenticator(verifier, cache, resolved, logger);
-  Container.set(OIDC_AUTH, new OidcAuth(providers, authenticator, resolved.rolesKey, resolved.realm));
+  Container.set(OIDC_AUTH, new OidcAuth(providers, authenticator, resolved.rolesKey, resolved.realm, logger));
   logger.debug('Configured', { providers: resolved.providers.length, tokenCache: cache !== undefined });
 }
 

@@ -1,4 +1,5 @@
 import { RoleRequirement, toRequirements } from '../authorization/role-requirement.js';
+import type { LoggerProtocol } from '../logging/logger-protocol.js';
 import { AuthError } from '../verification/errors.js';
 import type { TrustedProvider, VerifiedToken } from '../verification/token-verifier.js';
 import type { HttpExchange } from './http-exchange.js';
@@ -11,6 +12,7 @@ export class OidcAuth {
     readonly authenticator: RequestAuthenticator,
     readonly defaultRolesKey: string,
     readonly realm: string,
+    private readonly logger?: LoggerProtocol,
   ) {}
 
   /**
@@ -24,6 +26,8 @@ export class OidcAuth {
     const claims = verified.claims as Record<string, unknown>;
     const unmet = toRequirements(roles).find((requirement) => !requirement.isSatisfiedBy(claims, rolesKey));
     if (unmet !== undefined) {
+      // The required roles come from the code, so they may be logged; the token's own roles may not.
+      this.logger?.debug('Roles missing', { iss: verified.claims.iss, sub: verified.claims.sub, required: [...unmet.roles], rolesKey: unmet.options.rolesKey ?? rolesKey });
       throw new AuthError('insufficient_role');
     }
   }

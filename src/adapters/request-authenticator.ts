@@ -85,7 +85,7 @@ export class RequestAuthenticator {
     }
     const cached = await this.cache.lookup(token);
     if (cached.kind === 'revoked') {
-      throw new AuthError('invalid_token');
+      throw new AuthError('invalid_token', { reason: 'the token is revoked' });
     }
     if (cached.kind === 'hit') {
       return cached.verified;
@@ -118,7 +118,9 @@ function rejectionDetails(error: unknown): Record<string, unknown> {
     return { code: 'unexpected', reason: error instanceof Error ? error.name : typeof error };
   }
   const cause = error.cause;
-  return { code: error.code, reason: cause instanceof joseErrors.JOSEError ? cause.code : undefined };
+  // jose names the claim it refused (aud, iss, nbf…) but never its value.
+  const claim = cause instanceof joseErrors.JWTClaimValidationFailed ? cause.claim : undefined;
+  return { code: error.code, reason: error.reason ?? (cause instanceof joseErrors.JOSEError ? cause.code : undefined), claim };
 }
 
 function isPreflight(exchange: HttpExchange): boolean {

@@ -20,20 +20,25 @@ export const DEFAULT_CLAIM_RULES: ClaimRules = { audienceClaim: 'aud', requiredC
 
 /**
  * Tells whether a verified payload meets its provider's claim rules: the audience where the
- * provider keeps it, every required claim, and the tenant rules. When the issuer
- * matched a multi-tenant template, `tid` must name the same tenant as `iss`.
+ * provider keeps it, every required claim, and the tenant rules. When the issuer matched a
+ * multi-tenant template, `tid` must name the same tenant as `iss`.
  */
 export function meetsClaimRules(payload: JWTPayload, audiences: readonly string[], rules: ClaimRules, match: IssuerMatch): boolean {
+  return claimRuleFailure(payload, audiences, rules, match) === undefined;
+}
+
+/** Returns which claim rule `payload` breaks, naming the claim but not its value, or undefined when it meets them all. */
+export function claimRuleFailure(payload: JWTPayload, audiences: readonly string[], rules: ClaimRules, match: IssuerMatch): string | undefined {
   if (rules.audienceClaim === 'client_id' && !meetsCognitoAudience(payload, audiences)) {
-    return false;
+    return payload.token_use === 'access' ? 'client_id is not an accepted audience' : 'aud is not an accepted audience';
   }
   for (const [claim, allowed] of Object.entries(rules.requiredClaims)) {
     const value = Object.hasOwn(payload, claim) ? payload[claim] : undefined;
     if (typeof value !== 'string' || !allowed.includes(value)) {
-      return false;
+      return `required claim ${claim} is missing or has a value that is not allowed`;
     }
   }
-  return meetsTenantRule(payload.tid, rules.tenants, match.tenant);
+  return meetsTenantRule(payload.tid, rules.tenants, match.tenant) ? undefined : 'tid is missing, not accepted, or differs from the tenant in iss';
 }
 
 function meetsCognitoAudience(payload: JWTPayload, audiences: readonly string[]): boolean {

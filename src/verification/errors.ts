@@ -44,13 +44,16 @@ export class AuthError extends Error {
   readonly code: AuthErrorCode;
   readonly status: number;
   readonly bearerError?: BearerErrorAttribute;
+  /** Why the token was refused, for the log only: a fixed phrase that names claims but never holds their values. */
+  readonly reason?: string;
 
-  constructor(code: AuthErrorCode, options?: { cause?: unknown }) {
+  constructor(code: AuthErrorCode, options?: { cause?: unknown; reason?: string }) {
     const shape = SHAPES[code];
     super(shape.message, options);
     this.name = 'AuthError';
     this.code = code;
     this.status = shape.status;
     this.bearerError = shape.bearerError;
+    this.reason = options?.reason;
   }
 }

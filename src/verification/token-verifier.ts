@@ -8,7 +8,7 @@ import { isSupportedAlgorithm } from './algorithms.js';
 import type { Clock } from './clock.js';
 import { AuthError } from './errors.js';
 import { readKeyId, selectKey } from './key-selection.js';
-import { DEFAULT_CLAIM_RULES, meetsClaimRules, type ClaimRules } from './claim-rules.js';
+import { claimRuleFailure, DEFAULT_CLAIM_RULES, type ClaimRules } from './claim-rules.js';
 import { keyServesIssuer, matchIssuer, type IssuerMatch } from './issuer-match.js';
 import { hasWellTypedClaims } from './registered-claims.js';
 import { decodeUnverified } from './token-parts.js';
@@ -65,15 +65,18 @@ export class TokenVerifier {
     const unverified = decodeUnverified(token);
     const alg = unverified.header.alg;
     if (!isSupportedAlgorithm(alg) || !this.settings.algorithms.includes(alg)) {
-      throw new AuthError('invalid_token');
+      throw new AuthError('invalid_token', { reason: 'alg is not an accepted algorithm' });
     }
     const kid = readKeyId(unverified.header);
     if (kid === undefined) {
-      throw new AuthError('invalid_token');
+      throw new AuthError('invalid_token', { reason: 'the header has no kid' });
     }
     const candidates = this.providers.filter((provider) => mayIssue(provider.documents.expectation, unverified.issuer));
     // Built only when needed: an Error captures a stack trace, which would tax every valid token.
     let failure: AuthError | undefined;
+    if (candidates.length === 0) {
+      throw new AuthError('invalid_token', { reason: 'no configured provider may issue this iss' });
+    }
     for (const provider of candidates) {
       try {
         const match = matchIssuer(provider.documents.expectation, await provider.documents.issuer(), unverified.issuer);
@@ -84,7 +87,7 @@ export class TokenVerifier {
         failure = this.toAuthError(error);
       }
     }
-    throw failure ?? new AuthError('invalid_token');
+    throw failure ?? new AuthError('invalid_token', { reason: 'iss differs from every candidate provider\'s discovered issuer' });
   }
 
   private async verifyWith(provider: TrustedProvider, token: string, header: CheckedHeader, match: IssuerMatch): Promise<VerifiedToken> {
@@ -93,7 +96,7 @@ export class TokenVerifier {
     const keys = await provider.documents.keysFor(kid);
     const key = selectKey(keys, kid, alg);
     if (match.tenant !== undefined && !keyServesIssuer(key.issuer, issuer, match.tenant)) {
-      throw new AuthError('invalid_token');
+      throw new AuthError('invalid_token', { reason: 'the key belongs to another tenant' });
     }
     const now = this.clock.now();
     const { payload } = await jwtVerify(token, await key.importFor(alg), {
@@ -106,10 +109,14 @@ export class TokenVerifier {
     });
     // jose checks that iat is a number but accepts one in the future; a token issued later than now is refused.
     if (typeof payload.iat === 'number' && payload.iat > now / 1000 + this.settings.clockToleranceSeconds) {
-      throw new AuthError('invalid_token');
+      throw new AuthError('invalid_token', { reason: 'iat is in the future' });
     }
-    if (!hasWellTypedClaims(payload) || !meetsClaimRules(payload, provider.audiences, rules, match)) {
-      throw new AuthError('invalid_token');
+    if (!hasWellTypedClaims(payload)) {
+      throw new AuthError('invalid_token', { reason: 'a registered claim has the wrong type' });
+    }
+    const broken = claimRuleFailure(payload, provider.audiences, rules, match);
+    if (broken !== undefined) {
+      throw new AuthError('invalid_token', { reason: broken });
     }
     this.logger.debug('Token verified', { iss: payload.iss, sub: payload.sub, kid });
     return { claims: payload, provider };
