@@ -47,6 +47,14 @@ describe('meetsClaimRules', () => {
       expect(meetsClaimRules({ environment: 'staging' }, [], rules, {})).to.equal(true);
     });
 
+    it('compares booleans and numbers exactly', () => {
+      const rules: ClaimRules = { audienceClaim: 'aud', requiredClaims: { email_verified: [true], ver: [1] } };
+
+      expect(meetsClaimRules({ email_verified: true, ver: 1 }, [], rules, {})).to.equal(true);
+      expect(meetsClaimRules({ email_verified: 'true', ver: 1 }, [], rules, {})).to.equal(false);
+      expect(meetsClaimRules({ email_verified: true, ver: '1' }, [], rules, {})).to.equal(false);
+    });
+
     for (const [name, value] of [
       ['missing', undefined],
       ['in an array', ['prod']],

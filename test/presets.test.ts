@@ -300,10 +300,11 @@ describe('provider presets', function () {
       expect(await status('/me', await double.sign('google', { iss: double.origin.replace('http://', '') }))).to.equal(401);
     });
 
-    it('restricts the Workspace domain with requiredClaims', async function () {
-      configure('', { preset: 'GOOGLE', audiences: [audience], requiredClaims: { hd: 'example.com' } });
+    it('restricts the Workspace domain and verified emails with requiredClaims', async function () {
+      configure('', { preset: 'GOOGLE', audiences: [audience], requiredClaims: { hd: 'example.com', email_verified: true } });
 
       expect(await status('/me', await double.sign('google'))).to.equal(200);
+      expect(await status('/me', await double.sign('google', { email_verified: false }))).to.equal(401);
       expect(await status('/me', await double.sign('google', { hd: 'other.example' }))).to.equal(401);
       expect(await status('/me', await double.sign('google', { hd: undefined }))).to.equal(401);
     });

@@ -96,16 +96,26 @@ describe('resolveProviders', function () {
 
     for (const [name, value] of [
       ['an empty list', []],
-      ['a number', 1],
+      ['an object', { value: 'prod' }],
       ['an empty string', ''],
-      ['a list with a number', ['a', 1]],
+      ['null', null],
+      ['a list with an object', ['a', {}]],
+      ['an infinite number', Infinity],
     ] as const) {
       it(`refuses a required claim given as ${name}`, function () {
         const error = configurationError({ providers: [{ oidcUrls: [DISCOVERY_URL], audiences: ['a'], requiredClaims: { environment: value } }] });
 
-        expect(error.message).to.equal("Invalid option 'providers[0].requiredClaims.environment': it must be a non-empty string or a non-empty list of them.");
+        expect(error.message).to.equal(
+          "Invalid option 'providers[0].requiredClaims.environment': it must be a non-empty string, a finite number or a boolean, or a non-empty list of them.",
+        );
       });
     }
+
+    it('accepts booleans and numbers as required values', function () {
+      const { rules } = resolveOne({ requiredClaims: { email_verified: true, ver: [1, 2] } });
+
+      expect(rules.requiredClaims).to.deep.equal({ email_verified: [true], ver: [1, 2] });
+    });
 
     it('refuses requiredClaims that is not an object', function () {
       expect(configurationError({ ...{ oidcUrls: [DISCOVERY_URL], audiences: ['a'] }, requiredClaims: 'environment' }).option).to.equal('requiredClaims');

@@ -3,6 +3,7 @@ import type Keyv from 'keyv';
 import type { CacheProtocol } from '../cache/cache-protocol.js';
 import type { LoggerProtocol } from '../logging/logger-protocol.js';
 import type { OIDCProvider } from '../providers/provider-names.js';
+import type { ClaimValue } from '../verification/claim-rules.js';
 
 /** One identity provider of a multi-provider configuration. */
 export interface ProviderOptions {
@@ -33,11 +34,11 @@ export interface ProviderOptions {
    */
   preset?: OIDCProvider | `${OIDCProvider}`;
   /**
-   * Claims every token must carry as strings, each with one of the listed values, such as
-   * `{ repository_owner: 'example-org' }` for GitHub Actions. A preset's required claim is replaced
-   * by one of the same name given here.
+   * Claims every token must carry, each with one of the listed values (strings, numbers or
+   * booleans, compared exactly), such as `{ repository_owner: 'example-org' }` for GitHub Actions or
+   * `{ email_verified: true }`. A preset's required claim is replaced by one of the same name given here.
    */
-  requiredClaims?: Record<string, string | string[]>;
+  requiredClaims?: Record<string, ClaimValue | ClaimValue[]>;
   /**
    * Azure AD tenant IDs (GUIDs) whose tokens are accepted: a token's `tid` must be one of them. With a
    * `common` or `organizations` discovery URL, `tid` must also equal the tenant in `iss`.

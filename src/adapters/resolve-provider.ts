@@ -5,6 +5,7 @@ import { OIDCProvider } from '../providers/provider-names.js';
 import { ConfigurationError } from './configuration-error.js';
 import type { ProviderOptionsSchema, OidcAuthOptionsSchema } from './options-schema.js';
 import type { ResolvedProvider } from './resolve-options.js';
+import type { ClaimValue } from '../verification/claim-rules.js';
 
 // Options that describe one provider; with `providers`, they belong inside each entry.
 const PROVIDER_RULES = ['issuer', 'sameOriginIssuer', 'preset', 'requiredClaims', 'tenants', 'allowAnyTenant', 'tokenIssuer'] as const;
@@ -72,14 +73,21 @@ function checkUrl(provider: ProviderOptionsSchema, preset: ProviderPreset, url: 
   }
 }
 
-function resolveRequiredClaims(claims: Record<string, unknown> | undefined, name: string): Record<string, readonly string[]> {
-  const resolved: Record<string, readonly string[]> = {};
+function resolveRequiredClaims(claims: Record<string, unknown> | undefined, name: string): Record<string, readonly ClaimValue[]> {
+  const resolved: Record<string, readonly ClaimValue[]> = {};
   for (const [claim, value] of Object.entries(claims ?? {})) {
-    const allowed = typeof value === 'string' ? [value] : value;
-    if (!Array.isArray(allowed) || allowed.length === 0 || !allowed.every((entry) => typeof entry === 'string' && entry.length > 0)) {
-      throw new ConfigurationError(name, `Invalid option '${name}.${claim}': it must be a non-empty string or a non-empty list of them.`);
+    const allowed: unknown[] = Array.isArray(value) ? value : [value];
+    if (allowed.length === 0 || !allowed.every(isClaimValue)) {
+      throw new ConfigurationError(
+        name,
+        `Invalid option '${name}.${claim}': it must be a non-empty string, a finite number or a boolean, or a non-empty list of them.`,
+      );
     }
-    resolved[claim] = allowed;
+    resolved[claim] = allowed as ClaimValue[];
   }
   return resolved;
+}
+
+function isClaimValue(value: unknown): value is ClaimValue {
+  return (typeof value === 'string' && value.length > 0) || typeof value === 'boolean' || (typeof value === 'number' && Number.isFinite(value));
 }

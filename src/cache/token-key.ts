@@ -18,7 +18,7 @@ export interface NamespaceProvider {
   tokenIssuer?: string;
   schemelessIssuer?: boolean;
   multiTenant?: boolean;
-  rules?: { audienceClaim: string; requiredClaims: Readonly<Record<string, readonly string[]>>; tenants?: ReadonlySet<string> };
+  rules?: { audienceClaim: string; requiredClaims: Readonly<Record<string, readonly unknown[]>>; tenants?: ReadonlySet<string> };
 }
 
 /**
@@ -44,7 +44,7 @@ export function cacheNamespace(providers: readonly NamespaceProvider[], algorith
 function claimRulesIdentity(rules: NamespaceProvider['rules'] = DEFAULT_CLAIM_RULES): unknown {
   const required = Object.keys(rules.requiredClaims)
     .sort()
-    .map((claim) => [claim, [...rules.requiredClaims[claim]].sort()]);
+    .map((claim) => [claim, [...rules.requiredClaims[claim]].map((value) => JSON.stringify(value)).sort()]);
   const tenants = rules.tenants === undefined ? null : [...rules.tenants].sort();
   return [rules.audienceClaim, required, tenants];
 }

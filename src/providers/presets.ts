@@ -1,3 +1,4 @@
+import type { ClaimValue } from '../verification/claim-rules.js';
 import { OIDCProvider } from './provider-names.js';
 
 /**
@@ -11,7 +12,7 @@ export interface ProviderPreset {
   /** The claim that holds the audience. Amazon Cognito access tokens carry `client_id` and no `aud`; its ID tokens carry `aud`. */
   readonly audienceClaim?: 'aud' | 'client_id';
   /** Claims every token must carry, each with one of the listed values. */
-  readonly requiredClaims?: Readonly<Record<string, readonly string[]>>;
+  readonly requiredClaims?: Readonly<Record<string, readonly ClaimValue[]>>;
   /** Also accept the issuer without its scheme, as Google ID tokens may carry `accounts.google.com`. */
   readonly schemelessIssuer?: boolean;
   /** Accept any issuer on the discovery URL's origin (Azure AD B2C publishes it under the tenant ID). */

@@ -2,6 +2,9 @@ import type { JWTPayload } from 'jose';
 
 import type { IssuerMatch } from './issuer-match.js';
 
+/** A value a required claim may have: a JSON string, number or boolean. */
+export type ClaimValue = string | number | boolean;
+
 /** A provider's rules for the claims jose does not check. */
 export interface ClaimRules {
   /**
@@ -9,8 +12,8 @@ export interface ClaimRules {
    * the client in `client_id` and no `aud`, while its ID tokens carry `aud`.
    */
   audienceClaim: 'aud' | 'client_id';
-  /** Claims every token must carry as a string, each with one of the listed values. */
-  requiredClaims: Readonly<Record<string, readonly string[]>>;
+  /** Claims every token must carry, each with one of the listed values (compared with `===`). */
+  requiredClaims: Readonly<Record<string, readonly ClaimValue[]>>;
   /** Lower-case tenant IDs whose tokens are accepted, compared with `tid`; undefined accepts any tenant. */
   tenants?: ReadonlySet<string>;
 }
@@ -33,8 +36,8 @@ export function claimRuleFailure(payload: JWTPayload, audiences: readonly string
     return payload.token_use === 'access' ? 'client_id is not an accepted audience' : 'aud is not an accepted audience';
   }
   for (const [claim, allowed] of Object.entries(rules.requiredClaims)) {
-    const value = Object.hasOwn(payload, claim) ? payload[claim] : undefined;
-    if (typeof value !== 'string' || !allowed.includes(value)) {
+    const value: unknown = Object.hasOwn(payload, claim) ? payload[claim] : undefined;
+    if (!allowed.some((entry) => entry === value)) {
       return `required claim ${claim} is missing or has a value that is not allowed`;
     }
   }
