@@ -1,10 +1,11 @@
-import { createHash } from 'node:crypto';
+import { createHash, hash } from 'node:crypto';
 
 const PREFIX = 'rco';
 
 /** Returns the SHA-256 digest of `token`, base64url-encoded. */
 export function digestToken(token: string): string {
-  return createHash('sha256').update(token).digest('base64url');
+  // crypto.hash (Node 20.12 and later) skips the Hash object that createHash builds for each call.
+  return hash('sha256', token, 'base64url');
 }
 
 /**
