@@ -166,10 +166,14 @@ function headerValue(request: IncomingMessage, name: string): string | undefined
   return Array.isArray(value) ? value.join(', ') : value;
 }
 
+const AUTHORIZATION = 'authorization';
+
 function countAuthorizationLines(request: IncomingMessage): number {
   let count = 0;
-  for (let index = 0; index < request.rawHeaders.length; index += 2) {
-    if (request.rawHeaders[index].toLowerCase() === 'authorization') {
+  const rawHeaders = request.rawHeaders;
+  for (let index = 0; index < rawHeaders.length; index += 2) {
+    // Comparing lengths first avoids a lowercase copy of each header name that cannot match.
+    if (rawHeaders[index].length === AUTHORIZATION.length && rawHeaders[index].toLowerCase() === AUTHORIZATION) {
       count += 1;
     }
   }
