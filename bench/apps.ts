@@ -33,6 +33,12 @@ function expressApp(before?: express.Handler): RequestListener {
   return app as unknown as RequestListener;
 }
 
+// Builds the library rows' app with checkers that read nothing and return at once, so the row
+// shows what routing-controllers' `@Authorized()` machinery costs whatever checker is used.
+function trivialCheckerApp(): RequestListener {
+  return koaApp({ controllers: [PlainGuardedController], authorizationChecker: () => true, currentUserChecker: () => ({ sub: 'bench-user' }) });
+}
+
 // The floor of "token cache off": one jwtVerify per request with a key imported once, and nothing else.
 async function joseCheckerApp(config: ServerConfig): Promise<RequestListener> {
   if (config.publicJwk === undefined) {
@@ -76,6 +82,8 @@ export async function buildApp(config: ServerConfig): Promise<RequestListener> {
   switch (config.kind) {
     case 'koa-none':
       return koaApp({ controllers: [OpenController] });
+    case 'koa-trivial-checker':
+      return trivialCheckerApp();
     case 'library-memory':
     case 'library-off':
     case 'library-redis':

@@ -3,6 +3,7 @@
 /** The kind of server a child process runs. `library-two-providers` serves only the cold-start measurement. */
 export type ServerKind =
   | 'koa-none'
+  | 'koa-trivial-checker'
   | 'library-memory'
   | 'library-off'
   | 'library-redis'
@@ -23,6 +24,7 @@ export interface Row {
 
 export const ROWS: readonly Row[] = [
   { id: '1', kind: 'koa-none', label: 'routing-controllers on Koa, no auth (ceiling)', ceiling: '1' },
+  { id: '1b', kind: 'koa-trivial-checker', label: 'routing-controllers on Koa, @Authorized() with checkers that return at once (reference)', ceiling: '1' },
   { id: '2', kind: 'library-memory', label: 'this library, token cache in memory', ceiling: '1' },
   { id: '3', kind: 'library-off', label: 'this library, token cache off (tokenTtl 0)', ceiling: '1' },
   { id: '4', kind: 'library-redis', label: 'this library, token cache in Redis', ceiling: '1' },

@@ -56,6 +56,18 @@ describe('LruMap', function () {
     expect(map.size).to.equal(1);
   });
 
+  it('get refreshes stored undefined', function () {
+    const map = new LruMap<string, number | undefined>(2);
+    map.set('a', undefined);
+    map.set('b', 1);
+
+    expect(map.get('a')).to.equal(undefined);
+    map.set('c', 2);
+
+    expect(map.has('a'), 'a was read last').to.equal(true);
+    expect(map.has('b'), 'b was least recently used').to.equal(false);
+  });
+
   it('maxSize of one keeps the last entry', function () {
     const map = filled(1, ['a', 'b']);
     expect([...map.entries()]).to.deep.equal([['b', 1]]);

@@ -196,6 +196,51 @@ describe('TokenCache', function () {
     expect(await second.getToken('key')).to.equal(undefined);
   });
 
+  it('default memory store returns copies', async function () {
+    const cache = new TokenCache();
+    await cache.addToken('key', { claims: { roles: ['user'] } });
+
+    const first = (await cache.getToken('key')) as { claims: { roles: string[] } };
+    first.claims.roles.push('admin');
+    const [second] = (await cache.getTokens(['key'])) as Array<{ claims: { roles: string[] } }>;
+    second.claims.roles.push('root');
+    const listed = (await cache.listTokens()).tokens.key.value as { claims: { roles: string[] } };
+    listed.claims.roles.push('owner');
+
+    expect(await cache.getToken('key')).to.deep.equal({ claims: { roles: ['user'] } });
+  });
+
+  it('default memory store detaches added value', async function () {
+    const cache = new TokenCache();
+    const value = { claims: { roles: ['user'] } };
+    await cache.addToken('key', value);
+
+    value.claims.roles.push('admin');
+
+    expect(await cache.getToken('key')).to.deep.equal({ claims: { roles: ['user'] } });
+  });
+
+  it('default memory store keeps values as JSON', async function () {
+    const cache = new TokenCache();
+    await cache.addToken('key', { at: new Date(0), missing: undefined });
+    expect(await cache.getToken('key')).to.deep.equal({ at: '1970-01-01T00:00:00.000Z' });
+  });
+
+  it('getTokensNow reads default memory store', async function () {
+    const cache = new TokenCache();
+    await cache.addToken('first', 1);
+    await cache.addToken('expired', 2, 1);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+
+    expect(cache.getTokensNow(['first', 'missing', 'expired'])).to.deep.equal([1, undefined, undefined]);
+  });
+
+  it('getTokensNow is undefined for given Keyv', async function () {
+    const cache = new TokenCache(new Keyv());
+    await cache.addToken('first', 1);
+    expect(cache.getTokensNow(['first'])).to.equal(undefined);
+  });
+
   it('turns on throwOnErrors of given Keyv', function () {
     const keyv = new Keyv();
     new TokenCache(keyv);

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 
 import { AuthError } from '../src/verification/errors.js';
-import { decodeUnverified } from '../src/verification/token-parts.js';
+import { decodeUnverified, isCanonicalBase64url } from '../src/verification/token-parts.js';
 import { errorThrownBy } from './support/unit/rejection.js';
 
 function segment(value: unknown): string {
@@ -14,6 +14,14 @@ function token(header: unknown, payload: unknown, signature = 'c2lnbmF0dXJl'): s
 
 const HEADER = { alg: 'RS256', kid: 'key-1', typ: 'at+jwt' };
 const PAYLOAD = { iss: 'https://login.example.com', sub: 'user-1', aud: 'api://example', exp: 2_000_000_000 };
+
+const BASE64URL_CHARACTERS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+
+// Returns `part` with its last character moved up by one in the base64url alphabet, wrapping around.
+function withLastCharacterBumped(part: string): string {
+  const last = BASE64URL_CHARACTERS.indexOf(part[part.length - 1]);
+  return `${part.slice(0, -1)}${BASE64URL_CHARACTERS[(last + 1) % 64]}`;
+}
 
 function errorCode(value: string): string | undefined {
   const error = errorThrownBy(() => decodeUnverified(value));
@@ -81,6 +89,22 @@ describe('decodeUnverified', () => {
     }
   });
 
+  describe('non-canonical segments', () => {
+    // Each segment's length is not a multiple of 4, so its last character carries unused bits.
+    const parts = token(HEADER, PAYLOAD, segment('0123456789')).split('.');
+
+    parts.forEach((part, index) => {
+      const name = ['header', 'payload', 'signature'][index];
+      it(`rejects ${name} in another spelling`, () => {
+        const spelled = [...parts];
+        spelled[index] = withLastCharacterBumped(part);
+
+        expect(Buffer.from(spelled[index], 'base64url'), `${name} bytes`).to.deep.equal(Buffer.from(part, 'base64url'));
+        expect(errorCode(spelled.join('.'))).to.equal('invalid_token');
+      });
+    });
+  });
+
   describe('issuer claim', () => {
     const payloads: Array<[string, unknown]> = [
       ['missing iss', { ...PAYLOAD, iss: undefined }],
@@ -96,5 +120,27 @@ describe('decodeUnverified', () => {
         expect(errorCode(token(HEADER, payload))).to.equal('invalid_token');
       });
     }
+  });
+});
+
+describe('isCanonicalBase64url', () => {
+  it('agrees with re-encoding its bytes', () => {
+    for (const prefix of ['', 'A', 'eH', 'eyJ', 'eyJh', 'eyJhb', 'eyJhbG']) {
+      for (const last of BASE64URL_CHARACTERS) {
+        const part = `${prefix}${last}`;
+        const reencoded = Buffer.from(part, 'base64url').toString('base64url');
+        expect(isCanonicalBase64url(part), part).to.equal(reencoded === part);
+      }
+    }
+  });
+
+  it('rejects a lone last character', () => {
+    expect(isCanonicalBase64url('A')).to.equal(false);
+    expect(isCanonicalBase64url('eyJhB')).to.equal(false);
+  });
+
+  it('accepts full groups of four', () => {
+    expect(isCanonicalBase64url('eyJh')).to.equal(true);
+    expect(isCanonicalBase64url('eyJhbGci')).to.equal(true);
   });
 });

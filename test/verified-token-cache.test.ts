@@ -233,6 +233,92 @@ describe('VerifiedTokenCache', function () {
     });
   });
 
+  describe('lookupInMemory', function () {
+    it('hit on default memory store', async function () {
+      const cache = cacheOn(store);
+      const claims = claimsFor(600, { roles: ['reader'] });
+      const token = tokenWith(claims);
+      await cache.remember(token, { claims, provider: providers[1] });
+
+      expect(cache.lookupInMemory(token)).to.deep.equal({ kind: 'hit', verified: { claims, provider: providers[1] } });
+    });
+
+    it('miss on default memory store', function () {
+      expect(cacheOn(store).lookupInMemory(tokenWith(claimsFor(600)))).to.deep.equal({ kind: 'miss' });
+    });
+
+    it('past exp is miss by clock', async function () {
+      const cache = cacheOn(store);
+      const claims = claimsFor(60);
+      const token = tokenWith(claims);
+      await cache.remember(token, { claims, provider: providers[0] });
+
+      clock.advance((60 + TOLERANCE_SECONDS + 1) * 1000);
+
+      expect(cache.lookupInMemory(token)).to.deep.equal({ kind: 'miss' });
+    });
+
+    it('revoked token is revoked', async function () {
+      const cache = cacheOn(store);
+      const claims = claimsFor(600);
+      const token = tokenWith(claims);
+      await cache.remember(token, { claims, provider: providers[0] });
+
+      await cache.revoke(token);
+
+      expect(cache.lookupInMemory(token)).to.deep.equal({ kind: 'revoked' });
+    });
+
+    it('entry of other namespace is miss', async function () {
+      const claims = claimsFor(600);
+      const token = tokenWith(claims);
+      await cacheOn(store, OTHER_NAMESPACE).remember(token, { claims, provider: providers[0] });
+
+      expect(cacheOn(store).lookupInMemory(token)).to.deep.equal({ kind: 'miss' });
+    });
+
+    it('each hit has own claims', async function () {
+      const cache = cacheOn(store);
+      const claims = claimsFor(600, { roles: ['reader'] });
+      const token = tokenWith(claims);
+      await cache.remember(token, { claims, provider: providers[0] });
+
+      const first = cache.lookupInMemory(token);
+      if (first?.kind === 'hit') {
+        (first.verified.claims.roles as string[]).push('admin');
+        first.verified.claims.sub = 'someone-else';
+      }
+      const second = cache.lookupInMemory(token);
+
+      expect(first?.kind, 'first lookup').to.equal('hit');
+      expect(second?.kind === 'hit' ? second.verified.claims : undefined).to.deep.equal(claims);
+    });
+
+    it('stored entry ignores later claim edits', async function () {
+      const cache = cacheOn(store);
+      const claims = claimsFor(600, { roles: ['reader'] });
+      const token = tokenWith(claims);
+      await cache.remember(token, { claims, provider: providers[0] });
+
+      (claims.roles as string[]).push('admin');
+      const found = cache.lookupInMemory(token);
+
+      expect(found?.kind === 'hit' ? found.verified.claims.roles : undefined).to.deep.equal(['reader']);
+    });
+
+    it('is undefined for other stores', async function () {
+      const keyvStore = new TokenCache(new Keyv());
+      const claims = claimsFor(600);
+      const token = tokenWith(claims);
+      for (const target of [keyvStore, new InMemoryTokenCache(), new RecordingCache(store)]) {
+        const cache = cacheOn(target);
+        await cache.remember(token, { claims, provider: providers[0] });
+        expect(cache.lookupInMemory(token), target.constructor.name).to.equal(undefined);
+        expect((await cache.lookup(token)).kind, `${target.constructor.name} lookup`).to.equal('hit');
+      }
+    });
+  });
+
   describe('entry lifetime', function () {
     it('entry ttl is tokenTtl for long-lived token', async function () {
       const recording = new RecordingCache(store);

@@ -53,45 +53,104 @@ export interface ExpressResponseLike {
 
 /** Wraps a Koa context. */
 export function koaExchange(context: KoaContextLike): HttpExchange {
-  return {
-    request: context.req,
-    method: context.method,
-    path: context.path,
-    authorizationHeader: () => context.req.headers.authorization,
-    authorizationHeaderCount: () => countAuthorizationLines(context.req),
-    queryToken: () => context.query.access_token,
-    header: (name) => headerValue(context.req, name),
-    setHeader: (name, value) => context.set(name, value),
-    setUser: (claims) => {
-      context.state.user = claims;
-    },
-    respond: ({ status, headers, body }) => {
-      Object.entries(headers).forEach(([name, value]) => context.set(name, value));
-      context.status = status;
-      context.body = body;
-    },
-  };
+  return new KoaExchange(context);
 }
 
 /** Wraps an Express request and response. */
 export function expressExchange(request: ExpressRequestLike, response: ExpressResponseLike): HttpExchange {
-  return {
-    request,
-    method: request.method ?? 'GET',
-    path: request.path,
-    authorizationHeader: () => request.headers.authorization,
-    authorizationHeaderCount: () => countAuthorizationLines(request),
-    queryToken: () => request.query?.access_token,
-    header: (name) => headerValue(request, name),
-    setHeader: (name, value) => response.setHeader(name, value),
-    setUser: (claims) => {
-      request.user = claims;
-    },
-    respond: ({ status, headers, body }) => {
-      Object.entries(headers).forEach(([name, value]) => response.setHeader(name, value));
-      response.status(status).json(body);
-    },
-  };
+  return new ExpressExchange(request, response);
+}
+
+// Classes rather than object literals of closures, because every request makes one or more
+// exchanges and a class instance is one small allocation. Fields are read only when needed.
+class KoaExchange implements HttpExchange {
+  constructor(private readonly context: KoaContextLike) {}
+
+  get request(): IncomingMessage {
+    return this.context.req;
+  }
+
+  get method(): string {
+    return this.context.method;
+  }
+
+  get path(): string {
+    return this.context.path;
+  }
+
+  authorizationHeader(): string | undefined {
+    return this.context.req.headers.authorization;
+  }
+
+  authorizationHeaderCount(): number {
+    return countAuthorizationLines(this.context.req);
+  }
+
+  queryToken(): unknown {
+    return this.context.query.access_token;
+  }
+
+  header(name: string): string | undefined {
+    return headerValue(this.context.req, name);
+  }
+
+  setHeader(name: string, value: string): void {
+    this.context.set(name, value);
+  }
+
+  setUser(claims: JWTPayload): void {
+    this.context.state.user = claims;
+  }
+
+  respond({ status, headers, body }: AuthResponse): void {
+    Object.entries(headers).forEach(([name, value]) => this.context.set(name, value));
+    this.context.status = status;
+    this.context.body = body;
+  }
+}
+
+class ExpressExchange implements HttpExchange {
+  constructor(
+    readonly request: ExpressRequestLike,
+    private readonly response: ExpressResponseLike,
+  ) {}
+
+  get method(): string {
+    return this.request.method ?? 'GET';
+  }
+
+  get path(): string {
+    return this.request.path;
+  }
+
+  authorizationHeader(): string | undefined {
+    return this.request.headers.authorization;
+  }
+
+  authorizationHeaderCount(): number {
+    return countAuthorizationLines(this.request);
+  }
+
+  queryToken(): unknown {
+    return this.request.query?.access_token;
+  }
+
+  header(name: string): string | undefined {
+    return headerValue(this.request, name);
+  }
+
+  setHeader(name: string, value: string): void {
+    this.response.setHeader(name, value);
+  }
+
+  setUser(claims: JWTPayload): void {
+    this.request.user = claims;
+  }
+
+  respond({ status, headers, body }: AuthResponse): void {
+    Object.entries(headers).forEach(([name, value]) => this.response.setHeader(name, value));
+    this.response.status(status).json(body);
+  }
 }
 
 /** Wraps the `action` that routing-controllers hands to the checkers, whichever driver made it. */
@@ -107,10 +166,14 @@ function headerValue(request: IncomingMessage, name: string): string | undefined
   return Array.isArray(value) ? value.join(', ') : value;
 }
 
+const AUTHORIZATION = 'authorization';
+
 function countAuthorizationLines(request: IncomingMessage): number {
   let count = 0;
-  for (let index = 0; index < request.rawHeaders.length; index += 2) {
-    if (request.rawHeaders[index].toLowerCase() === 'authorization') {
+  const rawHeaders = request.rawHeaders;
+  for (let index = 0; index < rawHeaders.length; index += 2) {
+    // Comparing lengths first avoids a lowercase copy of each header name that cannot match.
+    if (rawHeaders[index].length === AUTHORIZATION.length && rawHeaders[index].toLowerCase() === AUTHORIZATION) {
       count += 1;
     }
   }

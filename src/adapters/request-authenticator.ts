@@ -2,7 +2,7 @@ import type { IncomingMessage } from 'node:http';
 
 import { errors as joseErrors } from 'jose';
 
-import type { VerifiedTokenCache } from '../cache/verified-token-cache.js';
+import type { CacheLookup, VerifiedTokenCache } from '../cache/verified-token-cache.js';
 import type { LoggerProtocol } from '../logging/logger-protocol.js';
 import type { TokenVerifier, VerifiedToken } from '../verification/token-verifier.js';
 import { checkTokenCharacters, extractBearerToken } from '../verification/bearer.js';
@@ -26,7 +26,7 @@ export interface AuthenticatorSettings {
  * many of the middleware and checkers ask.
  */
 export class RequestAuthenticator {
-  private readonly results = new WeakMap<IncomingMessage, Promise<VerifiedToken>>();
+  private readonly results = new WeakMap<IncomingMessage, VerifiedToken | Promise<VerifiedToken>>();
   private readonly excluded: ExcludedPaths;
 
   constructor(
@@ -64,34 +64,63 @@ export class RequestAuthenticator {
   async authenticate(exchange: HttpExchange): Promise<VerifiedToken> {
     let result = this.results.get(exchange.request);
     if (result === undefined) {
-      result = this.verify(exchange).catch((error: unknown) => {
-        this.logger.debug('Token rejected', rejectionDetails(error));
-        throw error;
-      });
+      result = this.start(exchange);
       this.results.set(exchange.request, result);
     }
-    const verified = await result;
+    // An in-memory hit is already settled, so awaiting it would only add a microtask turn.
+    const verified = result instanceof Promise ? await result : result;
     exchange.setUser(verified.claims);
     return verified;
   }
 
-  private async verify(exchange: HttpExchange): Promise<VerifiedToken> {
+  // A failure, thrown at once or later, is logged once and becomes a rejected promise that every
+  // later caller for the same request receives.
+  private start(exchange: HttpExchange): VerifiedToken | Promise<VerifiedToken> {
+    try {
+      const outcome = this.verify(exchange);
+      return outcome instanceof Promise ? outcome.catch((error: unknown) => this.rejected(error)) : outcome;
+    } catch (error) {
+      return this.rejected(error);
+    }
+  }
+
+  private rejected(error: unknown): Promise<never> {
+    this.logger.debug('Token rejected', rejectionDetails(error));
+    return Promise.reject(error);
+  }
+
+  // Returns the verified token itself when the in-memory cache has it, otherwise a promise of it.
+  private verify(exchange: HttpExchange): VerifiedToken | Promise<VerifiedToken> {
     const token = this.readToken(exchange);
     if (token === undefined) {
       throw new AuthError('missing_token');
     }
-    if (this.cache === undefined || !looksLikeJws(token)) {
+    const cache = this.cache;
+    if (cache === undefined) {
       return this.verifier.verify(token);
     }
-    const cached = await this.cache.lookup(token);
-    if (cached.kind === 'revoked') {
+    const known = cache.lookupInMemory(token);
+    if (known !== undefined) {
+      return this.settle(cache, token, known);
+    }
+    // Other stores are asked only about tokens that could be valid, so malformed ones cost no round trip.
+    return looksLikeJws(token) ? this.lookUpAndSettle(cache, token) : this.verifier.verify(token);
+  }
+
+  private async lookUpAndSettle(cache: VerifiedTokenCache, token: string): Promise<VerifiedToken> {
+    return this.settle(cache, token, await cache.lookup(token));
+  }
+
+  private settle(cache: VerifiedTokenCache, token: string, lookup: CacheLookup): VerifiedToken | Promise<VerifiedToken> {
+    if (lookup.kind === 'revoked') {
       throw new AuthError('invalid_token', { reason: 'the token is revoked' });
     }
-    if (cached.kind === 'hit') {
-      return cached.verified;
-    }
+    return lookup.kind === 'hit' ? lookup.verified : this.verifyAndRemember(cache, token);
+  }
+
+  private async verifyAndRemember(cache: VerifiedTokenCache, token: string): Promise<VerifiedToken> {
     const verified = await this.verifier.verify(token);
-    await this.cache.remember(token, verified);
+    await cache.remember(token, verified);
     return verified;
   }
 

@@ -9,12 +9,13 @@ export class LruMap<K, V> extends Map<K, V> {
   }
 
   override get(key: K): V | undefined {
-    if (!super.has(key)) {
+    const value = super.get(key);
+    // An absent key costs one lookup, and `has` separates an absent key from a stored `undefined`.
+    if (value === undefined && !super.has(key)) {
       return undefined;
     }
-    const value = super.get(key) as V;
     super.delete(key);
-    super.set(key, value);
+    super.set(key, value as V);
     return value;
   }
 

@@ -1,7 +1,15 @@
 import Keyv from 'keyv';
 
 import type { CacheProtocol, TokenPage } from './cache-protocol.js';
+import { copyJson, toJsonValue } from './json-copy.js';
 import { LruMap } from './lru-map.js';
+
+/** An entry of the default in-memory store, as Keyv writes it when it does not serialize. */
+interface MemoryEntry {
+  value: unknown;
+  /** Expiry in milliseconds since the epoch, or `undefined` for none. */
+  expires?: number;
+}
 
 /** The Keyv namespace of the default in-memory store. */
 export const DEFAULT_CACHE_NAMESPACE = 'routing-controllers-oidc';
@@ -21,29 +29,39 @@ export class TokenCache implements CacheProtocol {
   readonly keyv: Keyv;
   /** Whether this is the default in-memory store, which can neither fail nor hang. */
   readonly inMemory: boolean;
-  private readonly memory: LruMap<string, unknown> | undefined;
+  private readonly memory: LruMap<string, MemoryEntry> | undefined;
 
   /** @param maxSize the most entries the default in-memory store keeps (least recently used go first). */
   constructor(keyv?: Keyv, maxSize = 1000) {
     this.inMemory = keyv === undefined;
     this.memory = keyv === undefined ? new LruMap(maxSize) : undefined;
-    // Plain JSON keeps each request's claims a copy of their own, and parses faster than Keyv's default.
-    this.keyv = keyv ?? new Keyv({ store: this.memory, namespace: DEFAULT_CACHE_NAMESPACE, serialize: JSON.stringify, deserialize: JSON.parse });
+    // The default store keeps entries unserialized. Values go in as JSON values (see addToken) and
+    // every read returns a copy, so no caller can change what another caller reads.
+    this.keyv = keyv ?? new Keyv({ store: this.memory, namespace: DEFAULT_CACHE_NAMESPACE, serialize: undefined, deserialize: undefined });
     this.keyv.throwOnErrors = true;
   }
 
   async addToken(key: string, value: unknown, ttlMs?: number): Promise<void> {
-    await this.keyv.set(key, value, ttlMs);
+    await this.keyv.set(key, this.inMemory ? toJsonValue(value) : value, ttlMs);
   }
 
   async getToken(key: string): Promise<unknown> {
-    return this.keyv.get(key);
+    return this.inMemory ? this.readMemory(key) : this.keyv.get(key);
+  }
+
+  /**
+   * Returns the values of `keys` from the default in-memory store without waiting, each a copy of
+   * its own, or `undefined` when this cache uses another Keyv store.
+   */
+  getTokensNow(keys: readonly string[]): unknown[] | undefined {
+    return this.inMemory ? keys.map((key) => this.readMemory(key)) : undefined;
   }
 
   /** Returns the values of `keys`, in one request when the store can read several keys at once. */
   async getTokens(keys: string[]): Promise<unknown[]> {
-    if (this.memory !== undefined) {
-      return keys.map((key) => this.readMemory(key));
+    const known = this.getTokensNow(keys);
+    if (known !== undefined) {
+      return known;
     }
     // Keyv's own fallback for stores without getMany swallows their errors, so it is not used.
     if (typeof (this.keyv.store as { getMany?: unknown }).getMany === 'function') {
@@ -76,20 +94,20 @@ export class TokenCache implements CacheProtocol {
     pageKeys.forEach((key, index) => {
       const entry = raw[index];
       if (entry !== undefined && entry !== null) {
-        tokens[key] = { value: entry.value, expiration: entry.expires };
+        tokens[key] = { value: this.inMemory ? copyJson(entry.value) : entry.value, expiration: entry.expires };
       }
     });
     return { totalTokens: keys.length, totalPages, currentPage: page, tokens };
   }
 
   // Reads the default in-memory store as Keyv would, without Keyv's asynchronous steps: on the hot path.
+  // Keyv stamps `expires` with Date.now(), so the store's own expiry is judged by Date.now() too.
   private readMemory(key: string): unknown {
-    const raw = this.memory?.get(`${DEFAULT_CACHE_NAMESPACE}:${key}`);
-    if (typeof raw !== 'string') {
+    const entry = this.memory?.get(`${DEFAULT_CACHE_NAMESPACE}:${key}`);
+    if (entry === undefined || (typeof entry.expires === 'number' && Date.now() > entry.expires)) {
       return undefined;
     }
-    const entry = JSON.parse(raw) as { value?: unknown; expires?: number };
-    return typeof entry.expires === 'number' && Date.now() > entry.expires ? undefined : entry.value;
+    return copyJson(entry.value);
   }
 
   private async allKeys(): Promise<string[]> {

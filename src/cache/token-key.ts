@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, hash } from 'node:crypto';
 
 import { DEFAULT_CLAIM_RULES } from '../verification/claim-rules.js';
 
@@ -6,7 +6,8 @@ const PREFIX = 'rco';
 
 /** Returns the SHA-256 digest of `token`, base64url-encoded. */
 export function digestToken(token: string): string {
-  return createHash('sha256').update(token).digest('base64url');
+  // crypto.hash (Node 20.12 and later) skips the Hash object that createHash builds for each call.
+  return hash('sha256', token, 'base64url');
 }
 
 /** The parts of a provider's configuration that decide which tokens it accepts. */

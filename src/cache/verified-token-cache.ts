@@ -46,21 +46,26 @@ export class VerifiedTokenCache {
     this.guard = new StoreGuard(settings, clock, logger);
   }
 
+  /**
+   * Looks `token` up at once when the store is the default in-memory `TokenCache`, which can neither
+   * fail nor hang. Returns `undefined` for any other store, which only {@link lookup} reads.
+   */
+  lookupInMemory(token: string): CacheLookup | undefined {
+    const store = this.store();
+    const values = store instanceof TokenCache ? store.getTokensNow(this.keysOf(token)) : undefined;
+    return values === undefined ? undefined : this.judge(values);
+  }
+
   /** Looks `token` up in one request to the store: its verified entry and its revocation mark. */
   async lookup(token: string): Promise<CacheLookup> {
-    const digest = digestToken(token);
-    const keys = [verifiedTokenKey(this.settings.namespace, token, digest), revokedTokenKey(token, digest)];
+    const known = this.lookupInMemory(token);
+    if (known !== undefined) {
+      return known;
+    }
     const store = this.store();
-    // The default in-memory store can neither fail nor hang, so it skips the guard's timer.
-    const values = store instanceof TokenCache && store.inMemory ? await readMany(store, keys) : await this.guard.run<unknown[]>(() => readMany(store, keys));
-    if (values === undefined) {
-      return { kind: 'miss' };
-    }
-    if (values[1] !== undefined && values[1] !== null) {
-      return { kind: 'revoked' };
-    }
-    const verified = this.toVerified(values[0]);
-    return verified === undefined ? { kind: 'miss' } : { kind: 'hit', verified };
+    const keys = this.keysOf(token);
+    const values = await this.guard.run<unknown[]>(() => readMany(store, keys));
+    return values === undefined ? { kind: 'miss' } : this.judge(values);
   }
 
   /** Stores a verified token for min(`tokenTtl`, exp − now); a failing store is skipped. */
@@ -104,6 +109,20 @@ export class VerifiedTokenCache {
     const ttlMs = Math.max(untilExpiry, 1000);
     await withTimeout(() => this.store().addToken(revokedTokenKey(token), { revoked: true }, ttlMs), this.settings.timeoutMs);
     await this.forget(token);
+  }
+
+  // The keys of the token's verified entry and of its revocation mark, in the order judge() reads.
+  private keysOf(token: string): string[] {
+    const digest = digestToken(token);
+    return [verifiedTokenKey(this.settings.namespace, token, digest), revokedTokenKey(token, digest)];
+  }
+
+  private judge(values: readonly unknown[]): CacheLookup {
+    if (values[1] !== undefined && values[1] !== null) {
+      return { kind: 'revoked' };
+    }
+    const verified = this.toVerified(values[0]);
+    return verified === undefined ? { kind: 'miss' } : { kind: 'hit', verified };
   }
 
   private entryTtlMs(exp: unknown): number {

@@ -27,7 +27,10 @@ export function decodeUnverified(token: string): UnverifiedToken {
     throw new AuthError('invalid_token');
   }
   const [headerPart, payloadPart, signaturePart] = token.split('.');
-  canonicalBytes(signaturePart);
+  // jose decodes the signature itself, so it is only checked for its canonical spelling here.
+  if (!isCanonicalBase64url(signaturePart)) {
+    throw new AuthError('invalid_token');
+  }
   const header = jsonObject(canonicalBytes(headerPart)) as ProtectedHeaderParameters;
   const payload = jsonObject(canonicalBytes(payloadPart)) as JWTPayload;
   if (typeof payload.iss !== 'string' || payload.iss.length === 0) {
@@ -36,14 +39,32 @@ export function decodeUnverified(token: string): UnverifiedToken {
   return { header, payload, issuer: payload.iss };
 }
 
-// Base64url leaves unused bits in a segment's last character, so several spellings decode to the
-// same bytes. Only the canonical one is accepted: a token is either exactly what was issued or refused.
+const BASE64URL_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+
+/**
+ * Tells whether a non-empty string of base64url characters is the canonical spelling of its bytes
+ * (RFC 4648 section 3.5). A last group of two or three characters carries 4 or 2 bits that no byte
+ * uses, so several spellings decode to the same bytes, and only the one with those bits zero is
+ * canonical. A last group of one character spells no byte at all.
+ */
+export function isCanonicalBase64url(part: string): boolean {
+  const remainder = part.length % 4;
+  if (remainder === 0) {
+    return true;
+  }
+  if (remainder === 1) {
+    return false;
+  }
+  const unusedBits = remainder === 2 ? 0b1111 : 0b11;
+  return (BASE64URL_ALPHABET.indexOf(part[part.length - 1]) & unusedBits) === 0;
+}
+
+// A token is either exactly what was issued or rejected, so a segment in another spelling is rejected.
 function canonicalBytes(part: string): Buffer {
-  const bytes = Buffer.from(part, 'base64url');
-  if (bytes.toString('base64url') !== part) {
+  if (!isCanonicalBase64url(part)) {
     throw new AuthError('invalid_token');
   }
-  return bytes;
+  return Buffer.from(part, 'base64url');
 }
 
 function jsonObject(bytes: Buffer): Record<string, unknown> {

@@ -35,6 +35,16 @@ export class TestController {
     return { sub: user.sub };
   }
 
+  /** Changes the claims it was given and returns them as they arrived. */
+  @Get('/edit-claims')
+  @Authorized()
+  editClaims(@CurrentUser() user: Claims): Claims {
+    const received = { sub: user.sub, roles: [...((user.roles as string[] | undefined) ?? [])] };
+    user.sub = 'edited';
+    (user.roles as string[] | undefined)?.push('root');
+    return received;
+  }
+
   @Get('/admin')
   @Authorized(['admin'])
   admin(): Claims {
