@@ -3,7 +3,7 @@ import type { Action } from 'routing-controllers';
 import { Container } from 'typedi';
 
 import { OIDC_AUTH } from './container-tokens.js';
-import { actionExchange } from './http-exchange.js';
+import { actionExchange, type HttpExchange } from './http-exchange.js';
 import { asAuthError, AuthHttpError, wwwAuthenticate } from './auth-response.js';
 import { requiredRoleNames, type OidcAuth } from './oidc-auth.js';
 
@@ -24,19 +24,23 @@ export function getOidcAuth(): OidcAuth {
  * @example
  * useKoaServer(app, { controllers, authorizationChecker, currentUserChecker });
  */
-export async function authorizationChecker(action: Action, roles: unknown[]): Promise<boolean> {
+export function authorizationChecker(action: Action, roles: unknown[]): boolean | Promise<boolean> {
   const auth = getOidcAuth();
   const exchange = actionExchange(action);
   try {
-    await auth.authenticateAndAuthorize(exchange, roles);
+    // A token known in memory is answered without a promise, which routing-controllers handles at once.
+    const outcome = auth.authenticateAndAuthorize(exchange, roles);
+    if (outcome instanceof Promise) {
+      return outcome.then(
+        () => true,
+        (error: unknown) => {
+          throw refusal(error, exchange, auth.realm, requiredRoleNames(roles));
+        },
+      );
+    }
     return true;
   } catch (error) {
-    const failure = asAuthError(error);
-    const header = wwwAuthenticate(failure, auth.realm, requiredRoleNames(roles));
-    if (header !== undefined) {
-      exchange.setHeader('WWW-Authenticate', header);
-    }
-    throw new AuthHttpError(failure);
+    throw refusal(error, exchange, auth.realm, requiredRoleNames(roles));
   }
 }
 
@@ -45,20 +49,30 @@ export async function authorizationChecker(action: Action, roles: unknown[]): Pr
  * for `@CurrentUser()`, or `undefined` when the request has no `Authorization` header. A token that
  * fails verification gets 401.
  */
-export async function currentUserChecker(action: Action): Promise<JWTPayload | undefined> {
+export function currentUserChecker(action: Action): JWTPayload | undefined | Promise<JWTPayload | undefined> {
   const auth = getOidcAuth();
   const exchange = actionExchange(action);
   if (!auth.authenticator.hasCredentials(exchange)) {
     return undefined;
   }
-  try {
-    return (await auth.authenticator.authenticate(exchange)).claims;
-  } catch (error) {
-    const failure = asAuthError(error);
-    const header = wwwAuthenticate(failure, auth.realm);
-    if (header !== undefined) {
-      exchange.setHeader('WWW-Authenticate', header);
-    }
-    throw new AuthHttpError(failure);
+  const outcome = auth.authenticator.authenticate(exchange);
+  if (outcome instanceof Promise) {
+    return outcome.then(
+      (verified) => verified.claims,
+      (error: unknown) => {
+        throw refusal(error, exchange, auth.realm);
+      },
+    );
   }
+  return outcome.claims;
+}
+
+// Sets the RFC 6750 header a failure calls for and returns the HTTP error to throw.
+function refusal(error: unknown, exchange: HttpExchange, realm: string, roles?: string[]): AuthHttpError {
+  const failure = asAuthError(error);
+  const header = wwwAuthenticate(failure, realm, roles);
+  if (header !== undefined) {
+    exchange.setHeader('WWW-Authenticate', header);
+  }
+  return new AuthHttpError(failure);
 }

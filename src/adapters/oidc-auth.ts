@@ -32,9 +32,19 @@ export class OidcAuth {
     }
   }
 
-  /** Authenticates the request and checks `roles`. */
-  async authenticateAndAuthorize(exchange: HttpExchange, roles: readonly unknown[]): Promise<VerifiedToken> {
-    const verified = await this.authenticator.authenticate(exchange);
+  /**
+   * Authenticates the request and checks `roles`. The result is settled at once (and a failure
+   * thrown at once) when the token is already known in memory, otherwise it is a promise.
+   */
+  authenticateAndAuthorize(exchange: HttpExchange, roles: readonly unknown[]): VerifiedToken | Promise<VerifiedToken> {
+    const outcome = this.authenticator.authenticate(exchange);
+    if (outcome instanceof Promise) {
+      return outcome.then((verified) => this.authorized(verified, roles));
+    }
+    return this.authorized(outcome, roles);
+  }
+
+  private authorized(verified: VerifiedToken, roles: readonly unknown[]): VerifiedToken {
     this.authorize(verified, roles);
     return verified;
   }
