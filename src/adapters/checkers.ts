@@ -28,7 +28,7 @@ export function authorizationChecker(action: Action, roles: unknown[]): boolean 
   const auth = getOidcAuth();
   const exchange = actionExchange(action);
   try {
-    // A token known in memory is answered without a promise, which routing-controllers handles at once.
+    // A token found in the in-memory cache gets a plain result, which routing-controllers handles at once.
     const outcome = auth.authenticateAndAuthorize(exchange, roles);
     if (outcome instanceof Promise) {
       return outcome.then(

@@ -26,8 +26,8 @@ export interface AuthenticatorSettings {
  * many of the middleware and checkers ask.
  */
 export class RequestAuthenticator {
-  // Each request's result sits on the request under a symbol of this configuration's own: cheaper
-  // per request than a WeakMap entry, invisible to string keys and JSON, and gone with the request.
+  // Each request's result is kept on the request under a symbol of this configuration. That costs
+  // less per request than a WeakMap entry, is invisible to string keys and JSON, and goes with the request.
   private readonly resultKey = Symbol('routing-controllers-oidc verified token');
   private readonly excluded: ExcludedPaths;
 
@@ -61,8 +61,8 @@ export class RequestAuthenticator {
    * Verifies the request's bearer token and puts its claims on the request (`ctx.state.user` on
    * Koa, `req.user` on Express).
    *
-   * The result is settled at once when the in-memory cache knows the token, because a promise
-   * would cost every such request a few microtask turns; otherwise it is a promise.
+   * The result is a plain value when the in-memory cache has the token, because a promise would
+   * cost every such request a few microtask turns. Otherwise it is a promise.
    *
    * @throws {AuthError} `missing_token` when there is no bearer token, or the verifier's error, as
    * a rejected promise.
