@@ -1,12 +1,26 @@
 import { expect } from 'chai';
 
-import { DEFAULT_CLAIM_RULES, meetsClaimRules, type ClaimRules } from '../src/verification/claim-rules.js';
+import type { JWTPayload } from 'jose';
+
+import { claimRuleFailure, DEFAULT_CLAIM_RULES, type ClaimRules } from '../src/verification/claim-rules.js';
+import type { IssuerMatch } from '../src/verification/issuer-match.js';
 
 const TENANT_A = '00000000-0000-0000-0000-00000000000a';
 const TENANT_B = '00000000-0000-0000-0000-00000000000b';
 const COGNITO: ClaimRules = { audienceClaim: 'client_id', requiredClaims: { token_use: ['access'] } };
 
-describe('meetsClaimRules', () => {
+// Tells whether the payload meets every rule, so that each case reads as accepted or rejected.
+function meetsClaimRules(payload: JWTPayload, audiences: readonly string[], rules: ClaimRules, match: IssuerMatch): boolean {
+  return claimRuleFailure(payload, audiences, rules, match) === undefined;
+}
+
+describe('claimRuleFailure', () => {
+  it('names the broken rule without values', () => {
+    const rules: ClaimRules = { audienceClaim: 'aud', requiredClaims: { environment: ['prod'] } };
+
+    expect(claimRuleFailure({ environment: 'staging' }, [], rules, {})).to.equal('required claim environment is missing or has a value that is not allowed');
+  });
+
   it('default rules accept any payload', () => {
     expect(meetsClaimRules({ sub: 'user' }, ['api'], DEFAULT_CLAIM_RULES, {})).to.equal(true);
   });
@@ -30,14 +44,14 @@ describe('meetsClaimRules', () => {
       ['no client_id', { token_use: 'access' }],
       ['no token_use', { client_id: 'app-1' }],
     ] as const) {
-      it(`refuses ${name}`, () => {
+      it(`rejects ${name}`, () => {
         expect(meetsClaimRules(payload, ['app-1'], COGNITO, {})).to.equal(false);
       });
     }
   });
 
   describe('required claims', () => {
-    it('refuses an ID token where access tokens are required', () => {
+    it('rejects an ID token where access tokens are required', () => {
       expect(meetsClaimRules({ client_id: 'app-1', token_use: 'id' }, ['app-1'], COGNITO, {})).to.equal(false);
     });
 
@@ -61,7 +75,7 @@ describe('meetsClaimRules', () => {
       ['a number', 1],
       ['in another case', 'PROD'],
     ] as const) {
-      it(`refuses a required claim ${name}`, () => {
+      it(`rejects a required claim ${name}`, () => {
         const rules: ClaimRules = { audienceClaim: 'aud', requiredClaims: { environment: ['prod'] } };
 
         expect(meetsClaimRules({ environment: value }, [], rules, {})).to.equal(false);
@@ -86,19 +100,19 @@ describe('meetsClaimRules', () => {
       expect(meetsClaimRules({ tid: TENANT_A.toUpperCase() }, [], allowlist, { tenant: TENANT_A })).to.equal(true);
     });
 
-    it('refuses tid off the allowlist', () => {
+    it('rejects tid off the allowlist', () => {
       expect(meetsClaimRules({ tid: TENANT_B }, [], allowlist, { tenant: TENANT_B })).to.equal(false);
     });
 
-    it('refuses tid that differs from the tenant in iss', () => {
+    it('rejects tid that differs from the tenant in iss', () => {
       expect(meetsClaimRules({ tid: TENANT_A }, [], DEFAULT_CLAIM_RULES, { tenant: TENANT_B })).to.equal(false);
     });
 
-    it('refuses missing tid for a tenant issuer', () => {
+    it('rejects missing tid for a tenant issuer', () => {
       expect(meetsClaimRules({}, [], DEFAULT_CLAIM_RULES, { tenant: TENANT_A })).to.equal(false);
     });
 
-    it('refuses missing tid with an allowlist', () => {
+    it('rejects missing tid with an allowlist', () => {
       expect(meetsClaimRules({}, [], allowlist, {})).to.equal(false);
     });
 

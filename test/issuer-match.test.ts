@@ -23,7 +23,7 @@ describe('matchIssuer', () => {
       ['no scheme', 'id.example.com'],
       ['other scheme', 'http://id.example.com'],
     ]) {
-      it(`refuses issuer with ${name}`, () => {
+      it(`rejects issuer with ${name}`, () => {
         expect(matchIssuer(expectation(), 'https://id.example.com', issuer)).to.equal(undefined);
       });
     }
@@ -40,11 +40,11 @@ describe('matchIssuer', () => {
       expect(matchIssuer(google, 'https://accounts.google.com', 'https://accounts.google.com')).to.deep.equal({});
     });
 
-    it('refuses a longer host without scheme', () => {
+    it('rejects a longer host without scheme', () => {
       expect(matchIssuer(google, 'https://accounts.google.com', 'accounts.google.com.example.com')).to.equal(undefined);
     });
 
-    it('refuses another scheme', () => {
+    it('rejects another scheme', () => {
       expect(matchIssuer(google, 'https://accounts.google.com', 'http://accounts.google.com')).to.equal(undefined);
     });
   });
@@ -56,7 +56,7 @@ describe('matchIssuer', () => {
       expect(matchIssuer(keycloak, 'http://keycloak:8080/realms/staff', 'https://sso.example.com/realms/staff')).to.deep.equal({});
     });
 
-    it('refuses the declared issuer', () => {
+    it('rejects the declared issuer', () => {
       expect(matchIssuer(keycloak, 'http://keycloak:8080/realms/staff', 'http://keycloak:8080/realms/staff')).to.equal(undefined);
     });
   });
@@ -76,7 +76,7 @@ describe('matchIssuer', () => {
       expect(matchIssuer(expectation(), V2_TEMPLATE, issuer)).to.deep.equal({ tenant: TENANT });
     });
 
-    const refused: Array<[string, string]> = [
+    const rejected: Array<[string, string]> = [
       ['tenant name', 'https://login.microsoftonline.com/contoso.onmicrosoft.com/v2.0'],
       ['common', 'https://login.microsoftonline.com/common/v2.0'],
       ['empty tenant', 'https://login.microsoftonline.com//v2.0'],
@@ -86,8 +86,8 @@ describe('matchIssuer', () => {
       ['trailing slash', `https://login.microsoftonline.com/${TENANT}/v2.0/`],
       ['other host', `https://login.example.com/${TENANT}/v2.0`],
     ];
-    for (const [name, issuer] of refused) {
-      it(`refuses ${name}`, () => {
+    for (const [name, issuer] of rejected) {
+      it(`rejects ${name}`, () => {
         expect(matchIssuer(expectation(), V2_TEMPLATE, issuer)).to.equal(undefined);
       });
     }
@@ -109,13 +109,13 @@ describe('keyServesIssuer', () => {
     expect(keyServesIssuer(issuer, issuer, TENANT)).to.equal(true);
   });
 
-  it("refuses a tenant's own key for another tenant", () => {
+  it("rejects a tenant's own key for another tenant", () => {
     const other = 'https://login.microsoftonline.com/9188040d-6c67-4c5b-b112-36a304b66dad/v2.0';
 
     expect(keyServesIssuer(other, issuer, TENANT)).to.equal(false);
   });
 
-  it('refuses a v1 template key for a v2 issuer', () => {
+  it('rejects a v1 template key for a v2 issuer', () => {
     expect(keyServesIssuer(V1_TEMPLATE, issuer, TENANT)).to.equal(false);
   });
 });

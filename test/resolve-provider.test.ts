@@ -53,7 +53,7 @@ describe('resolveProviders', function () {
       expect(resolveOne({ preset: 'GOOGLE' }).schemelessIssuer).to.equal(true);
     });
 
-    it('refuses an unknown preset by name', function () {
+    it('rejects an unknown preset by name', function () {
       const error = configurationError({ providers: [{ oidcUrls: [DISCOVERY_URL], audiences: ['a'], preset: 'OKTA_ORG' }] });
 
       expect(error.option).to.equal('providers[0].preset');
@@ -68,20 +68,20 @@ describe('resolveProviders', function () {
       expect([...(resolveOne({ tenants: [tenant] }).rules.tenants ?? [])]).to.deep.equal([tenant.toLowerCase()]);
     });
 
-    it('refuses tenants given as one string', function () {
+    it('rejects tenants given as one string', function () {
       const error = configurationError({ providers: [{ oidcUrls: [DISCOVERY_URL], audiences: ['a'], tenants: '00000000-0000-0000-0000-000000000000' }] });
 
       expect(error.message).to.equal("Invalid option 'providers[0].tenants': it must be a non-empty list of tenant IDs.");
     });
 
-    it('refuses algorithms given as one string', function () {
+    it('rejects algorithms given as one string', function () {
       expect(configurationError({ oidcUrls: [DISCOVERY_URL], audiences: ['a'], algorithms: 'RS256' }).message).to.equal(
         "Invalid option 'algorithms': it must be a non-empty list of algorithm names.",
       );
     });
 
     for (const option of ['tenants', 'allowAnyTenant'] as const) {
-      it(`refuses ${option} with a preset other than Azure AD`, function () {
+      it(`rejects ${option} with a preset other than Azure AD`, function () {
         const value = option === 'tenants' ? ['00000000-0000-0000-0000-000000000000'] : true;
         const error = configurationError({ providers: [{ oidcUrls: [DISCOVERY_URL], audiences: ['a'], preset: 'KEYCLOAK', [option]: value }] });
 
@@ -102,7 +102,7 @@ describe('resolveProviders', function () {
       ['a list with an object', ['a', {}]],
       ['an infinite number', Infinity],
     ] as const) {
-      it(`refuses a required claim given as ${name}`, function () {
+      it(`rejects a required claim given as ${name}`, function () {
         const error = configurationError({ providers: [{ oidcUrls: [DISCOVERY_URL], audiences: ['a'], requiredClaims: { environment: value } }] });
 
         expect(error.message).to.equal(
@@ -117,7 +117,7 @@ describe('resolveProviders', function () {
       expect(rules.requiredClaims).to.deep.equal({ email_verified: [true], ver: [1, 2] });
     });
 
-    it('refuses requiredClaims that is not an object', function () {
+    it('rejects requiredClaims that is not an object', function () {
       expect(configurationError({ ...{ oidcUrls: [DISCOVERY_URL], audiences: ['a'] }, requiredClaims: 'environment' }).option).to.equal('requiredClaims');
     });
 
@@ -130,7 +130,7 @@ describe('resolveProviders', function () {
 
   describe('with providers', function () {
     for (const option of ['preset', 'requiredClaims', 'tenants', 'allowAnyTenant', 'tokenIssuer', 'issuer', 'sameOriginIssuer'] as const) {
-      it(`refuses a top-level ${option}`, function () {
+      it(`rejects a top-level ${option}`, function () {
         const values = { preset: 'OKTA', requiredClaims: {}, tenants: ['00000000-0000-0000-0000-000000000000'], allowAnyTenant: true, tokenIssuer: 'https://a', issuer: 'https://a', sameOriginIssuer: true };
         const error = configurationError({ providers: [{ oidcUrls: [DISCOVERY_URL], audiences: ['a'] }], [option]: values[option] });
 

@@ -34,13 +34,13 @@ export function authorizationChecker(action: Action, roles: unknown[]): boolean 
       return outcome.then(
         () => true,
         (error: unknown) => {
-          throw refusal(error, exchange, auth.realm, requiredRoleNames(roles));
+          throw httpErrorFor(error, exchange, auth.realm, requiredRoleNames(roles));
         },
       );
     }
     return true;
   } catch (error) {
-    throw refusal(error, exchange, auth.realm, requiredRoleNames(roles));
+    throw httpErrorFor(error, exchange, auth.realm, requiredRoleNames(roles));
   }
 }
 
@@ -60,15 +60,15 @@ export function currentUserChecker(action: Action): JWTPayload | undefined | Pro
     return outcome.then(
       (verified) => verified.claims,
       (error: unknown) => {
-        throw refusal(error, exchange, auth.realm);
+        throw httpErrorFor(error, exchange, auth.realm);
       },
     );
   }
   return outcome.claims;
 }
 
-// Sets the RFC 6750 header a failure calls for and returns the HTTP error to throw.
-function refusal(error: unknown, exchange: HttpExchange, realm: string, roles?: string[]): AuthHttpError {
+// Sets the RFC 6750 header that a failure requires and returns the HTTP error to throw.
+function httpErrorFor(error: unknown, exchange: HttpExchange, realm: string, roles?: string[]): AuthHttpError {
   const failure = asAuthError(error);
   const header = wwwAuthenticate(failure, realm, roles);
   if (header !== undefined) {

@@ -30,7 +30,7 @@ const PRESETS = Object.values(OIDCProvider);
 const TENANTS_MESSAGE = { message: '$property must be a non-empty list of tenant IDs' };
 const ALGORITHMS_MESSAGE = { message: '$property must be a non-empty list of algorithm names' };
 
-/** Validation rules of the options that say how one provider's tokens are judged. */
+/** Validation rules of the options that decide how one provider's tokens are verified. */
 export class ProviderRulesSchema {
   @IsOptional() @IsString() @MinLength(1) issuer?: string;
   @IsOptional() @IsBoolean() sameOriginIssuer?: boolean;

@@ -159,7 +159,7 @@ function rejectionDetails(error: unknown): Record<string, unknown> {
     return { code: 'unexpected', reason: error instanceof Error ? error.name : typeof error };
   }
   const cause = error.cause;
-  // jose names the claim it refused (aud, iss, nbf…) but never its value.
+  // jose names the claim it rejected (aud, iss, nbf…) but never its value.
   const claim = cause instanceof joseErrors.JWTClaimValidationFailed ? cause.claim : undefined;
   return { code: error.code, reason: error.reason ?? (cause instanceof joseErrors.JOSEError ? cause.code : undefined), claim };
 }

@@ -36,7 +36,7 @@ function resolveProvider(provider: ProviderOptionsSchema, path: string): Resolve
     const option = provider.tenants === undefined ? 'allowAnyTenant' : 'tenants';
     throw new ConfigurationError(`${path}${option}`, `Invalid option '${path}${option}': it applies to Azure AD, not to ${provider.preset} tokens, which carry no tid.`);
   }
-  provider.oidcUrls.forEach((url, index) => checkUrl(provider, preset, url, `${path}oidcUrls[${index}]`, multiTenant));
+  provider.oidcUrls.forEach((url, index) => checkUrl(provider, preset, { url, path, index }, multiTenant));
   const onB2c = provider.oidcUrls.every((url) => new URL(url).hostname.endsWith('.b2clogin.com'));
   return {
     oidcUrls: provider.oidcUrls,
@@ -55,21 +55,27 @@ function resolveProvider(provider: ProviderOptionsSchema, path: string): Resolve
   };
 }
 
-function checkUrl(provider: ProviderOptionsSchema, preset: ProviderPreset, url: string, name: string, multiTenant: boolean): void {
+/** One entry of `oidcUrls`: the URL, the option path of its provider (`providers[0].` or empty) and its index. */
+interface UrlEntry {
+  url: string;
+  path: string;
+  index: number;
+}
+
+function checkUrl(provider: ProviderOptionsSchema, preset: ProviderPreset, { url, path, index }: UrlEntry, multiTenant: boolean): void {
+  const option = `${path}oidcUrls`;
+  const name = `${option}[${index}]`;
   const problem = checkDocumentUrl(url);
   if (problem !== undefined) {
-    throw new ConfigurationError(name.replace(/\[\d+\]$/, ''), `Invalid option '${name}': the URL ${problem}.`);
+    throw new ConfigurationError(option, `Invalid option '${name}': the URL ${problem}.`);
   }
   if (provider.issuer === undefined && provider.tokenIssuer === undefined && issuerPrefix(url) === undefined) {
-    const issuer = name.replace(/oidcUrls\[\d+\]$/, 'issuer');
-    throw new ConfigurationError(
-      name.replace(/\[\d+\]$/, ''),
-      `Invalid option '${name}': a discovery URL must end with /.well-known/openid-configuration, or set '${issuer}'.`,
-    );
+    const message = `Invalid option '${name}': a discovery URL must end with /.well-known/openid-configuration, or set '${path}issuer'.`;
+    throw new ConfigurationError(option, message);
   }
   const unsuitable = preset.checkUrl?.(new URL(url), multiTenant);
   if (unsuitable !== undefined) {
-    throw new ConfigurationError(name.replace(/\[\d+\]$/, ''), `Invalid option '${name}': this ${provider.preset} URL ${unsuitable}.`);
+    throw new ConfigurationError(option, `Invalid option '${name}': this ${provider.preset} URL ${unsuitable}.`);
   }
 }
 

@@ -2,14 +2,17 @@ import type { ClaimValue } from '../verification/claim-rules.js';
 import { OIDCProvider } from './provider-names.js';
 
 /**
- * What naming a built-in provider as a `preset` changes: where its tokens keep roles and
+ * The defaults a built-in provider named as `preset` brings: where its tokens keep roles and
  * audiences, which claims they must carry, and which issuer spellings they use. Sources are in
  * `docs/providers/`, one page per provider.
  */
 export interface ProviderPreset {
-  /** The claim that holds roles, unless the provider's options name another. */
+  /** The claim that contains roles, unless the provider's options name another. */
   readonly rolesKey?: string;
-  /** The claim that holds the audience. Amazon Cognito access tokens carry `client_id` and no `aud`; its ID tokens carry `aud`. */
+  /**
+   * The claim that contains the audience. Amazon Cognito access tokens carry `client_id` and no
+   * `aud`, while its ID tokens carry `aud`.
+   */
   readonly audienceClaim?: 'aud' | 'client_id';
   /** Claims every token must carry, each with one of the listed values. */
   readonly requiredClaims?: Readonly<Record<string, readonly ClaimValue[]>>;

@@ -22,15 +22,11 @@ export interface ClaimRules {
 export const DEFAULT_CLAIM_RULES: ClaimRules = { audienceClaim: 'aud', requiredClaims: {} };
 
 /**
- * Tells whether a verified payload meets its provider's claim rules: the audience where the
- * provider keeps it, every required claim, and the tenant rules. When the issuer matched a
- * multi-tenant template, `tid` must name the same tenant as `iss`.
+ * Returns which of its provider's claim rules a verified payload breaks, naming the claim but not
+ * its value, or undefined when it meets them all. The rules are the audience where the provider
+ * keeps it, every required claim, and the tenant rules. When the issuer matched a multi-tenant
+ * template, `tid` must name the same tenant as `iss`.
  */
-export function meetsClaimRules(payload: JWTPayload, audiences: readonly string[], rules: ClaimRules, match: IssuerMatch): boolean {
-  return claimRuleFailure(payload, audiences, rules, match) === undefined;
-}
-
-/** Returns which claim rule `payload` breaks, naming the claim but not its value, or undefined when it meets them all. */
 export function claimRuleFailure(payload: JWTPayload, audiences: readonly string[], rules: ClaimRules, match: IssuerMatch): string | undefined {
   if (rules.audienceClaim === 'client_id' && !meetsCognitoAudience(payload, audiences)) {
     return payload.token_use === 'access' ? 'client_id is not an accepted audience' : 'aud is not an accepted audience';

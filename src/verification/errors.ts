@@ -44,7 +44,7 @@ export class AuthError extends Error {
   readonly code: AuthErrorCode;
   readonly status: number;
   readonly bearerError?: BearerErrorAttribute;
-  /** Why the token was refused, for the log only: a fixed phrase that names claims but never holds their values. */
+  /** The reason the token was rejected, for the log only: a fixed phrase that may name claims but never contains their values. */
   readonly reason?: string;
 
   constructor(code: AuthErrorCode, options?: { cause?: unknown; reason?: string }) {

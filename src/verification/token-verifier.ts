@@ -72,11 +72,11 @@ export class TokenVerifier {
       throw new AuthError('invalid_token', { reason: 'the header has no kid' });
     }
     const candidates = this.providers.filter((provider) => mayIssue(provider.documents.expectation, unverified.issuer));
-    // Built only when needed: an Error captures a stack trace, which would tax every valid token.
-    let failure: AuthError | undefined;
     if (candidates.length === 0) {
       throw new AuthError('invalid_token', { reason: 'no configured provider may issue this iss' });
     }
+    // Built only when needed: an Error captures a stack trace, which would tax every valid token.
+    let failure: AuthError | undefined;
     for (const provider of candidates) {
       try {
         const match = matchIssuer(provider.documents.expectation, await provider.documents.issuer(), unverified.issuer);

@@ -11,8 +11,8 @@ const WELL_KNOWN = '/.well-known/openid-configuration';
 const CLAIMS = join(__dirname, '..', '..', '..', 'test', 'fixtures', 'claims');
 
 /**
- * A loopback stand-in for a real identity provider: it serves a discovery document under any path
- * that ends with the well-known path, with the issuer a test chooses for that path, and signs
+ * A loopback stand-in for a real identity provider. It serves a discovery document under any path
+ * that ends with the well-known path, declaring the issuer a test chooses for that path. It signs
  * tokens shaped like the provider's (the payloads in `test/fixtures/claims`) with its own key.
  */
 export class ProviderDouble {
