@@ -73,6 +73,51 @@ describe('LruMap', function () {
     expect([...map.entries()]).to.deep.equal([['b', 1]]);
   });
 
+  describe('version', function () {
+    it('stays the same across reads', function () {
+      const map = filled(2, ['a', 'b']);
+      const before = map.version;
+
+      map.get('a');
+      map.get('missing');
+      map.has('b');
+      [...map.entries()];
+
+      expect(map.version).to.equal(before);
+    });
+
+    it('changes on set, delete and clear', function () {
+      const map = filled(2, ['a']);
+      const seen = [map.version];
+
+      map.set('a', 5);
+      seen.push(map.version);
+      map.delete('missing');
+      seen.push(map.version);
+      map.delete('a');
+      seen.push(map.version);
+      map.clear();
+      seen.push(map.version);
+
+      expect(new Set(seen).size, `versions ${seen.join(', ')}`).to.equal(5);
+    });
+
+    it('changes when Keyv writes, deletes or clears', async function () {
+      const map = new LruMap<string, unknown>(2);
+      const keyv = new Keyv({ store: map });
+      const seen = [map.version];
+
+      await keyv.set('a', 1);
+      seen.push(map.version);
+      await keyv.delete('a');
+      seen.push(map.version);
+      await keyv.clear();
+      seen.push(map.version);
+
+      expect(new Set(seen).size, `versions ${seen.join(', ')}`).to.equal(4);
+    });
+  });
+
   describe('as Keyv store', function () {
     it('evicts beyond maxSize', async function () {
       const keyv = new Keyv({ store: new LruMap(2) });

@@ -196,16 +196,20 @@ describe('TokenCache', function () {
     expect(await second.getToken('key')).to.equal(undefined);
   });
 
-  it('default memory store returns copies', async function () {
+  it('default memory store returns frozen values', async function () {
     const cache = new TokenCache();
     await cache.addToken('key', { claims: { roles: ['user'] } });
 
-    const first = (await cache.getToken('key')) as { claims: { roles: string[] } };
-    first.claims.roles.push('admin');
-    const [second] = (await cache.getTokens(['key'])) as Array<{ claims: { roles: string[] } }>;
-    second.claims.roles.push('root');
-    const listed = (await cache.listTokens()).tokens.key.value as { claims: { roles: string[] } };
-    listed.claims.roles.push('owner');
+    const reads = {
+      getToken: await cache.getToken('key'),
+      getTokens: (await cache.getTokens(['key']))[0],
+      getTokensNow: cache.getTokensNow(['key'])?.[0],
+      listTokens: (await cache.listTokens()).tokens.key.value,
+    };
+    for (const [name, value] of Object.entries(reads)) {
+      const roles = (value as { claims: { roles: string[] } }).claims.roles;
+      expect(() => roles.push('admin'), name).to.throw(TypeError);
+    }
 
     expect(await cache.getToken('key')).to.deep.equal({ claims: { roles: ['user'] } });
   });
@@ -235,10 +239,44 @@ describe('TokenCache', function () {
     expect(cache.getTokensNow(['first', 'missing', 'expired'])).to.deep.equal([1, undefined, undefined]);
   });
 
+  it('readNow stamp stays current until the store changes', async function () {
+    const cache = new TokenCache();
+    await cache.addToken('first', 1);
+    const read = cache.readNow(['first', 'missing']);
+    expect(read?.values).to.deep.equal([1, undefined]);
+
+    await cache.getToken('first');
+    expect(cache.isCurrent(read!.stamp), 'after a read').to.equal(true);
+    await cache.addToken('missing', 2);
+    expect(cache.isCurrent(read!.stamp), 'after a write').to.equal(false);
+  });
+
+  it('readNow stamp ends when an entry it found expires', async function () {
+    const cache = new TokenCache();
+    await cache.addToken('short', 1, 20);
+    await cache.addToken('long', 2, 60_000);
+    const read = cache.readNow(['long', 'short']);
+    expect(read?.values).to.deep.equal([2, 1]);
+    expect(cache.isCurrent(read!.stamp), 'at once').to.equal(true);
+
+    await new Promise((resolve) => setTimeout(resolve, 40));
+
+    expect(cache.isCurrent(read!.stamp), 'after short expired').to.equal(false);
+  });
+
+  it('readNow stamp of another cache is not current', async function () {
+    const first = new TokenCache();
+    const second = new TokenCache();
+    const read = first.readNow(['key']);
+    expect(second.isCurrent(read!.stamp)).to.equal(false);
+    expect(new TokenCache(new Keyv()).isCurrent(read!.stamp), 'cache on a given Keyv').to.equal(false);
+  });
+
   it('getTokensNow is undefined for given Keyv', async function () {
     const cache = new TokenCache(new Keyv());
     await cache.addToken('first', 1);
     expect(cache.getTokensNow(['first'])).to.equal(undefined);
+    expect(cache.readNow(['first'])).to.equal(undefined);
   });
 
   it('turns on throwOnErrors of given Keyv', function () {

@@ -8,7 +8,7 @@ import Keyv from 'keyv';
 import type { CacheProtocol } from '../src/cache/cache-protocol.js';
 import { TokenCache } from '../src/cache/token-cache.js';
 import { revokedTokenKey, verifiedTokenKey } from '../src/cache/token-key.js';
-import { VerifiedTokenCache, type CacheSettings } from '../src/cache/verified-token-cache.js';
+import { VerifiedTokenCache, type CacheSettings, type MemoryHit } from '../src/cache/verified-token-cache.js';
 import { ProviderDocuments, type DocumentSettings } from '../src/discovery/provider-documents.js';
 import type { TrustedProvider } from '../src/verification/token-verifier.js';
 import { CountingLogger } from './support/counting-logger.js';
@@ -240,7 +240,7 @@ describe('VerifiedTokenCache', function () {
       const token = tokenWith(claims);
       await cache.remember(token, { claims, provider: providers[1] });
 
-      expect(cache.lookupInMemory(token)).to.deep.equal({ kind: 'hit', verified: { claims, provider: providers[1] } });
+      expect(cache.lookupInMemory(token)).to.deep.include({ kind: 'hit', verified: { claims, provider: providers[1] } });
     });
 
     it('miss on default memory store', function () {
@@ -277,21 +277,21 @@ describe('VerifiedTokenCache', function () {
       expect(cacheOn(store).lookupInMemory(token)).to.deep.equal({ kind: 'miss' });
     });
 
-    it('each hit has own claims', async function () {
+    it('hit claims are frozen', async function () {
       const cache = cacheOn(store);
       const claims = claimsFor(600, { roles: ['reader'] });
       const token = tokenWith(claims);
       await cache.remember(token, { claims, provider: providers[0] });
 
-      const first = cache.lookupInMemory(token);
-      if (first?.kind === 'hit') {
-        (first.verified.claims.roles as string[]).push('admin');
-        first.verified.claims.sub = 'someone-else';
-      }
-      const second = cache.lookupInMemory(token);
+      const found = cache.lookupInMemory(token);
+      const hitClaims = found?.kind === 'hit' ? found.verified.claims : {};
 
-      expect(first?.kind, 'first lookup').to.equal('hit');
-      expect(second?.kind === 'hit' ? second.verified.claims : undefined).to.deep.equal(claims);
+      expect(() => (hitClaims.roles as string[]).push('admin'), 'push to roles').to.throw(TypeError);
+      expect(() => {
+        hitClaims.sub = 'someone-else';
+      }, 'assign sub').to.throw(TypeError);
+      const again = cache.lookupInMemory(token);
+      expect(again?.kind === 'hit' ? again.verified.claims : undefined).to.deep.equal(claims);
     });
 
     it('stored entry ignores later claim edits', async function () {
@@ -316,6 +316,76 @@ describe('VerifiedTokenCache', function () {
         expect(cache.lookupInMemory(token), target.constructor.name).to.equal(undefined);
         expect((await cache.lookup(token)).kind, `${target.constructor.name} lookup`).to.equal('hit');
       }
+    });
+  });
+
+  describe('isCurrent', function () {
+    // Remembers a token in the default memory store and returns its in-memory hit.
+    async function hitOf(cache: VerifiedTokenCache, claims: JWTPayload): Promise<{ token: string; hit: MemoryHit }> {
+      const token = tokenWith(claims);
+      await cache.remember(token, { claims, provider: providers[0] });
+      const found = cache.lookupInMemory(token);
+      if (found?.kind !== 'hit') {
+        throw new Error(`expected an in-memory hit, got ${JSON.stringify(found)}`);
+      }
+      return { token, hit: found };
+    }
+
+    it('is current while nothing changes', async function () {
+      const cache = cacheOn(store);
+      const { hit } = await hitOf(cache, claimsFor(600));
+      cache.lookupInMemory(tokenWith(claimsFor(600)));
+
+      expect(cache.isCurrent(hit)).to.equal(true);
+    });
+
+    it('ends when the token is forgotten, revoked or the store cleared', async function () {
+      const changes: Record<string, (cache: VerifiedTokenCache, token: string) => Promise<unknown>> = {
+        forget: (cache, token) => cache.forget(token),
+        revoke: (cache, token) => cache.revoke(token),
+        'revoke another token': (cache) => cache.revoke(tokenWith(claimsFor(600))),
+        'remember another token': (cache) => cache.remember(tokenWith(claimsFor(600)), { claims: claimsFor(600), provider: providers[0] }),
+        clear: () => store.clear(),
+        'Keyv delete': () => store.keyv.delete('unrelated'),
+      };
+      for (const [name, change] of Object.entries(changes)) {
+        const cache = cacheOn(store);
+        const { token, hit } = await hitOf(cache, claimsFor(600));
+
+        await change(cache, token);
+
+        expect(cache.isCurrent(hit), name).to.equal(false);
+      }
+    });
+
+    it('ends when the clock passes exp and tolerance', async function () {
+      const cache = cacheOn(store);
+      const { hit } = await hitOf(cache, claimsFor(60));
+
+      clock.advance((60 + TOLERANCE_SECONDS - 2) * 1000);
+      expect(cache.isCurrent(hit), 'within tolerance').to.equal(true);
+      clock.advance(3000);
+      expect(cache.isCurrent(hit), 'past tolerance').to.equal(false);
+    });
+
+    it('ends when the store entry expires', async function () {
+      const cache = cacheOn(store, NAMESPACE, { tokenTtlMs: 20 });
+      const { hit } = await hitOf(cache, claimsFor(600));
+
+      await new Promise((resolve) => setTimeout(resolve, 40));
+
+      expect(cache.isCurrent(hit)).to.equal(false);
+    });
+
+    it('ends when another store is configured', async function () {
+      let target: CacheProtocol = store;
+      const cache = new VerifiedTokenCache(() => target, providers, { namespace: NAMESPACE, tokenTtlMs: TOKEN_TTL_MS, timeoutMs: 1000, retryAfterMs: 5000, clockToleranceSeconds: TOLERANCE_SECONDS }, clock, logger);
+      const { hit } = await hitOf(cache, claimsFor(600));
+
+      target = new TokenCache();
+      expect(cache.isCurrent(hit), 'another memory store').to.equal(false);
+      target = new RecordingCache(store);
+      expect(cache.isCurrent(hit), 'a custom cache over the same store').to.equal(false);
     });
   });
 

@@ -8,6 +8,7 @@ import type { TokenVerifier, VerifiedToken } from '../verification/token-verifie
 import { checkTokenCharacters, extractBearerToken } from '../verification/bearer.js';
 import { AuthError } from '../verification/errors.js';
 import { looksLikeJws } from '../verification/token-parts.js';
+import { ConnectionMemo } from './connection-memo.js';
 import { ExcludedPaths } from './excluded-paths.js';
 import type { HttpExchange } from './http-exchange.js';
 
@@ -30,6 +31,7 @@ export class RequestAuthenticator {
   // less per request than a WeakMap entry, is invisible to string keys and JSON, and goes with the request.
   private readonly resultKey = Symbol('routing-controllers-oidc verified token');
   private readonly excluded: ExcludedPaths;
+  private readonly memo: ConnectionMemo | undefined;
 
   constructor(
     private readonly verifier: TokenVerifier,
@@ -39,6 +41,7 @@ export class RequestAuthenticator {
     private readonly logger: LoggerProtocol,
   ) {
     this.excluded = new ExcludedPaths(settings.excludedPaths);
+    this.memo = cache === undefined ? undefined : new ConnectionMemo(cache);
   }
 
   /** Tells whether the global middleware lets the request through without a token. */
@@ -98,6 +101,10 @@ export class RequestAuthenticator {
 
   // Returns the verified token itself when the in-memory cache has it, otherwise a promise of it.
   private verify(exchange: HttpExchange): VerifiedToken | Promise<VerifiedToken> {
+    const recalled = this.memo?.recall(exchange.request, this.memoHeader(exchange));
+    if (recalled !== undefined) {
+      return recalled;
+    }
     const token = this.readToken(exchange);
     if (token === undefined) {
       throw new AuthError('missing_token');
@@ -108,6 +115,10 @@ export class RequestAuthenticator {
     }
     const known = cache.lookupInMemory(token);
     if (known !== undefined) {
+      const header = this.memoHeader(exchange);
+      if (known.kind === 'hit' && header !== undefined) {
+        this.memo?.keep(exchange.request, header, known);
+      }
       return this.settle(cache, token, known);
     }
     // Other stores are asked only about tokens that could be valid, so malformed ones cost no round trip.
@@ -129,6 +140,16 @@ export class RequestAuthenticator {
     const verified = await this.verifier.verify(token);
     await cache.remember(token, verified);
     return verified;
+  }
+
+  // The header that the connection memo may look up: the request's only `Authorization` line, with
+  // no query token beside it. Any other request reads its token, and fails, as usual.
+  private memoHeader(exchange: HttpExchange): string | undefined {
+    const header = exchange.authorizationHeader();
+    if (header === undefined || exchange.authorizationHeaderCount() > 1) {
+      return undefined;
+    }
+    return this.settings.allowQueryToken && exchange.queryToken() !== undefined ? undefined : header;
   }
 
   // RFC 6750 section 2: a client uses one way of sending the token, so two at once is a malformed request.

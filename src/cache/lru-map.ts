@@ -4,8 +4,18 @@
  * as an in-memory store.
  */
 export class LruMap<K, V> extends Map<K, V> {
+  private changes = 0;
+
   constructor(readonly maxSize: number) {
     super();
+  }
+
+  /**
+   * A count that grows on every write, removal and clear, but not on reads. While it stays the same,
+   * every earlier read would still return the same value, except for entries that expire meanwhile.
+   */
+  get version(): number {
+    return this.changes;
   }
 
   override get(key: K): V | undefined {
@@ -20,11 +30,22 @@ export class LruMap<K, V> extends Map<K, V> {
   }
 
   override set(key: K, value: V): this {
+    this.changes += 1;
     super.delete(key);
     super.set(key, value);
     if (this.size > this.maxSize) {
       this.delete(this.keys().next().value as K);
     }
     return this;
+  }
+
+  override delete(key: K): boolean {
+    this.changes += 1;
+    return super.delete(key);
+  }
+
+  override clear(): void {
+    this.changes += 1;
+    super.clear();
   }
 }

@@ -1,7 +1,7 @@
 import Keyv from 'keyv';
 
 import type { CacheProtocol, TokenPage } from './cache-protocol.js';
-import { copyJson, toJsonValue } from './json-copy.js';
+import { freezeJson, toJsonValue } from './json-value.js';
 import { LruMap } from './lru-map.js';
 
 /** An entry of the default in-memory store, as Keyv writes it when it does not serialize. */
@@ -9,6 +9,17 @@ interface MemoryEntry {
   value: unknown;
   /** Expiry in milliseconds since the epoch, or `undefined` for none. */
   expires?: number;
+}
+
+/**
+ * The state of the default in-memory store at one read, which {@link TokenCache.isCurrent} compares
+ * with its state now.
+ */
+export interface MemoryReadStamp {
+  readonly store: object;
+  readonly version: number;
+  /** The earliest expiry, in `Date.now()` milliseconds, of the entries found; `Infinity` for none. */
+  readonly until: number;
 }
 
 /** The Keyv namespace of the default in-memory store. */
@@ -35,26 +46,55 @@ export class TokenCache implements CacheProtocol {
   constructor(keyv?: Keyv, maxSize = 1000) {
     this.inMemory = keyv === undefined;
     this.memory = keyv === undefined ? new LruMap(maxSize) : undefined;
-    // The default store keeps entries unserialized. Values go in as JSON values (see addToken) and
-    // every read returns a copy, so no caller can change what another caller reads.
+    // The default store keeps entries unserialized. Values go in as frozen JSON values (see
+    // addToken), so every reader can share them and none can change what another reads.
     this.keyv = keyv ?? new Keyv({ store: this.memory, namespace: DEFAULT_CACHE_NAMESPACE, serialize: undefined, deserialize: undefined });
     this.keyv.throwOnErrors = true;
   }
 
   async addToken(key: string, value: unknown, ttlMs?: number): Promise<void> {
-    await this.keyv.set(key, this.inMemory ? toJsonValue(value) : value, ttlMs);
+    await this.keyv.set(key, this.inMemory ? freezeJson(toJsonValue(value)) : value, ttlMs);
   }
 
   async getToken(key: string): Promise<unknown> {
-    return this.inMemory ? this.readMemory(key) : this.keyv.get(key);
+    return this.memory === undefined ? this.keyv.get(key) : this.readMemory(this.memory, key, Date.now())?.value;
   }
 
   /**
-   * Returns the values of `keys` from the default in-memory store without waiting, each a copy of
-   * its own, or `undefined` when this cache uses another Keyv store.
+   * Returns the values of `keys` from the default in-memory store without waiting, or `undefined`
+   * when this cache uses another Keyv store. The values are frozen.
    */
   getTokensNow(keys: readonly string[]): unknown[] | undefined {
-    return this.inMemory ? keys.map((key) => this.readMemory(key)) : undefined;
+    return this.readNow(keys)?.values;
+  }
+
+  /**
+   * Reads `keys` like {@link getTokensNow}, and also returns a stamp for {@link isCurrent}.
+   * Returns `undefined` when this cache uses another Keyv store.
+   */
+  readNow(keys: readonly string[]): { values: unknown[]; stamp: MemoryReadStamp } | undefined {
+    const memory = this.memory;
+    if (memory === undefined) {
+      return undefined;
+    }
+    const now = Date.now();
+    let until = Number.POSITIVE_INFINITY;
+    const values = keys.map((key) => {
+      const entry = this.readMemory(memory, key, now);
+      if (typeof entry?.expires === 'number' && entry.expires < until) {
+        until = entry.expires;
+      }
+      return entry?.value;
+    });
+    return { values, stamp: { store: memory, version: memory.version, until } };
+  }
+
+  /**
+   * Checks that the read that returned `stamp` would still return the same values: nothing was
+   * written to, removed from or cleared in this store since, and no entry it found has expired.
+   */
+  isCurrent(stamp: MemoryReadStamp): boolean {
+    return stamp.store === this.memory && stamp.version === this.memory.version && Date.now() <= stamp.until;
   }
 
   /** Returns the values of `keys`, in one request when the store can read several keys at once. */
@@ -94,7 +134,7 @@ export class TokenCache implements CacheProtocol {
     pageKeys.forEach((key, index) => {
       const entry = raw[index];
       if (entry !== undefined && entry !== null) {
-        tokens[key] = { value: this.inMemory ? copyJson(entry.value) : entry.value, expiration: entry.expires };
+        tokens[key] = { value: entry.value, expiration: entry.expires };
       }
     });
     return { totalTokens: keys.length, totalPages, currentPage: page, tokens };
@@ -102,12 +142,9 @@ export class TokenCache implements CacheProtocol {
 
   // Reads the default in-memory store as Keyv would, without Keyv's asynchronous steps: on the hot path.
   // Keyv stamps `expires` with Date.now(), so the store's own expiry is judged by Date.now() too.
-  private readMemory(key: string): unknown {
-    const entry = this.memory?.get(`${DEFAULT_CACHE_NAMESPACE}:${key}`);
-    if (entry === undefined || (typeof entry.expires === 'number' && Date.now() > entry.expires)) {
-      return undefined;
-    }
-    return copyJson(entry.value);
+  private readMemory(memory: LruMap<string, MemoryEntry>, key: string, now: number): MemoryEntry | undefined {
+    const entry = memory.get(`${DEFAULT_CACHE_NAMESPACE}:${key}`);
+    return entry === undefined || (typeof entry.expires === 'number' && now > entry.expires) ? undefined : entry;
   }
 
   private async allKeys(): Promise<string[]> {

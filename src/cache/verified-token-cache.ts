@@ -5,12 +5,23 @@ import type { Clock } from '../verification/clock.js';
 import type { TrustedProvider, VerifiedToken } from '../verification/token-verifier.js';
 import { mayIssue } from '../discovery/issuer-rules.js';
 import type { CacheProtocol } from './cache-protocol.js';
+import { freezeJson } from './json-value.js';
 import { StoreGuard, withTimeout } from './store-guard.js';
-import { TokenCache } from './token-cache.js';
+import { TokenCache, type MemoryReadStamp } from './token-cache.js';
 import { digestToken, revokedTokenKey, verifiedTokenKey } from './token-key.js';
 
 /** The outcome of a cache lookup. */
 export type CacheLookup = { kind: 'hit'; verified: VerifiedToken } | { kind: 'revoked' } | { kind: 'miss' };
+
+/** A hit of the default in-memory store, which {@link VerifiedTokenCache.isCurrent} can confirm later without a lookup. */
+export interface MemoryHit {
+  kind: 'hit';
+  verified: VerifiedToken;
+  stamp: MemoryReadStamp;
+}
+
+/** The outcome of a lookup in the default in-memory store. */
+export type MemoryLookup = MemoryHit | { kind: 'revoked' } | { kind: 'miss' };
 
 /** Settings of the verified-token cache. */
 export interface CacheSettings {
@@ -50,10 +61,23 @@ export class VerifiedTokenCache {
    * Looks `token` up at once when the store is the default in-memory `TokenCache`, which can neither
    * fail nor hang. Returns `undefined` for any other store, which only {@link lookup} reads.
    */
-  lookupInMemory(token: string): CacheLookup | undefined {
+  lookupInMemory(token: string): MemoryLookup | undefined {
     const store = this.store();
-    const values = store instanceof TokenCache ? store.getTokensNow(this.keysOf(token)) : undefined;
-    return values === undefined ? undefined : this.judge(values);
+    const read = store instanceof TokenCache ? store.readNow(this.keysOf(token)) : undefined;
+    if (read === undefined) {
+      return undefined;
+    }
+    const lookup = this.judge(read.values, false);
+    return lookup.kind === 'hit' ? { kind: 'hit', verified: lookup.verified, stamp: read.stamp } : lookup;
+  }
+
+  /**
+   * Checks that a new lookup of the token would return the same hit as `hit`: the same store is
+   * configured, nothing changed in it since, and the token has not expired meanwhile.
+   */
+  isCurrent(hit: MemoryHit): boolean {
+    const store = this.store();
+    return store instanceof TokenCache && store.isCurrent(hit.stamp) && this.unexpired(hit.verified.claims);
   }
 
   /** Looks `token` up in one request to the store: its verified entry and its revocation mark. */
@@ -65,7 +89,7 @@ export class VerifiedTokenCache {
     const store = this.store();
     const keys = this.keysOf(token);
     const values = await this.guard.run<unknown[]>(() => readMany(store, keys));
-    return values === undefined ? { kind: 'miss' } : this.judge(values);
+    return values === undefined ? { kind: 'miss' } : this.judge(values, true);
   }
 
   /** Stores a verified token for min(`tokenTtl`, exp − now); a failing store is skipped. */
@@ -117,12 +141,16 @@ export class VerifiedTokenCache {
     return [verifiedTokenKey(this.settings.namespace, token, digest), revokedTokenKey(token, digest)];
   }
 
-  private judge(values: readonly unknown[]): CacheLookup {
+  // Values of the default in-memory store are frozen already; those of other stores are frozen here.
+  private judge(values: readonly unknown[], freeze: boolean): CacheLookup {
     if (values[1] !== undefined && values[1] !== null) {
       return { kind: 'revoked' };
     }
     const verified = this.toVerified(values[0]);
-    return verified === undefined ? { kind: 'miss' } : { kind: 'hit', verified };
+    if (verified === undefined) {
+      return { kind: 'miss' };
+    }
+    return { kind: 'hit', verified: freeze ? { claims: freezeJson(verified.claims), provider: verified.provider } : verified };
   }
 
   private entryTtlMs(exp: unknown): number {
@@ -140,8 +168,11 @@ export class VerifiedTokenCache {
     if (provider === undefined || claims === null || typeof claims !== 'object' || typeof claims.exp !== 'number') {
       return undefined;
     }
-    const stillValid = claims.exp > this.clock.now() / 1000 - this.settings.clockToleranceSeconds;
-    return stillValid ? { claims, provider } : undefined;
+    return this.unexpired(claims) ? { claims, provider } : undefined;
+  }
+
+  private unexpired(claims: JWTPayload): boolean {
+    return (claims.exp as number) > this.clock.now() / 1000 - this.settings.clockToleranceSeconds;
   }
 }
 

@@ -1,5 +1,6 @@
 import { errors as joseErrors, jwtVerify, type JWTPayload } from 'jose';
 
+import { freezeJson } from '../cache/json-value.js';
 import { DocumentLoadError } from '../discovery/fetch-json.js';
 import { mayIssue } from '../discovery/issuer-rules.js';
 import type { ProviderDocuments } from '../discovery/provider-documents.js';
@@ -25,6 +26,7 @@ export interface TrustedProvider {
 
 /** The claims of a verified token and the provider that issued it. */
 export interface VerifiedToken {
+  /** Frozen, with every object and array inside: requests with the same token share them. */
   claims: JWTPayload;
   provider: TrustedProvider;
 }
@@ -119,7 +121,7 @@ export class TokenVerifier {
       throw new AuthError('invalid_token', { reason: broken });
     }
     this.logger.debug('Token verified', { iss: payload.iss, sub: payload.sub, kid });
-    return { claims: payload, provider };
+    return { claims: freezeJson(payload), provider };
   }
 
   private toAuthError(error: unknown): AuthError {

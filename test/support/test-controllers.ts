@@ -35,14 +35,26 @@ export class TestController {
     return { sub: user.sub };
   }
 
-  /** Changes the claims it was given and returns them as they arrived. */
+  /** Tries to change the claims it was given; returns them as they arrived and how many edits were rejected. */
   @Get('/edit-claims')
   @Authorized()
   editClaims(@CurrentUser() user: Claims): Claims {
     const received = { sub: user.sub, roles: [...((user.roles as string[] | undefined) ?? [])] };
-    user.sub = 'edited';
-    (user.roles as string[] | undefined)?.push('root');
-    return received;
+    const edits = [
+      () => {
+        user.sub = 'edited';
+      },
+      () => (user.roles as string[] | undefined)?.push('root'),
+    ];
+    const rejected = edits.filter((edit) => {
+      try {
+        edit();
+        return false;
+      } catch (error) {
+        return error instanceof TypeError;
+      }
+    }).length;
+    return { ...received, rejected };
   }
 
   @Get('/admin')

@@ -1,0 +1,46 @@
+import type { IncomingMessage } from 'node:http';
+
+import type { MemoryHit, VerifiedTokenCache } from '../cache/verified-token-cache.js';
+import type { VerifiedToken } from '../verification/token-verifier.js';
+
+/** The last `Authorization` header of a connection that the in-memory cache had, and the hit. */
+interface Remembered {
+  header: string;
+  hit: MemoryHit;
+}
+
+type Connection = Record<symbol, Remembered | undefined>;
+
+/**
+ * Keeps, on each connection, the last `Authorization` header that the in-memory cache had and the
+ * hit it returned. A client on a keep-alive connection sends the same header with every request.
+ * Those requests then skip reading the token, hashing it and looking it up, for as long as the
+ * cache confirms that a new lookup would return the same hit.
+ *
+ * The header is kept exactly as received, so another header on the same connection, however
+ * similar, is looked up as usual. What is kept goes with the connection.
+ */
+export class ConnectionMemo {
+  // A symbol of this configuration, so that two configurations never read each other's entries.
+  private readonly key = Symbol('routing-controllers-oidc connection memo');
+
+  constructor(private readonly cache: VerifiedTokenCache) {}
+
+  /** Returns the verified token of `header` when this connection's last hit was for it and is still current. */
+  recall(request: IncomingMessage, header: string | undefined): VerifiedToken | undefined {
+    const connection = request.socket as unknown as Connection | null | undefined;
+    const remembered = connection?.[this.key];
+    if (remembered === undefined || remembered.header !== header || !this.cache.isCurrent(remembered.hit)) {
+      return undefined;
+    }
+    return remembered.hit.verified;
+  }
+
+  /** Keeps `hit` as the result for `header` on the request's connection. */
+  keep(request: IncomingMessage, header: string, hit: MemoryHit): void {
+    const connection = request.socket as unknown as Connection | null | undefined;
+    if (connection !== null && connection !== undefined) {
+      connection[this.key] = { header, hit };
+    }
+  }
+}
