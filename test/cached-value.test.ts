@@ -184,6 +184,36 @@ describe('CachedValue', () => {
     });
   });
 
+  describe('peek', () => {
+    it('is undefined before first load', () => {
+      const source = countingLoad();
+      const cached = new CachedValue(source.load, TTL_MS, clock);
+
+      expect(cached.peek()).to.equal(undefined);
+      expect(source.calls(), 'loads').to.equal(0);
+    });
+
+    it('returns value within TTL', async () => {
+      const cached = new CachedValue(countingLoad().load, TTL_MS, clock);
+      await cached.get();
+
+      clock.advance(TTL_MS - 1);
+
+      expect(cached.peek()).to.equal('value-1');
+    });
+
+    it('is undefined when TTL ends, without loading', async () => {
+      const source = countingLoad();
+      const cached = new CachedValue(source.load, TTL_MS, clock);
+      await cached.get();
+
+      clock.advance(TTL_MS);
+
+      expect(cached.peek()).to.equal(undefined);
+      expect(source.calls(), 'loads').to.equal(1);
+    });
+  });
+
   describe('reload', () => {
     it('loads within TTL', async () => {
       const source = countingLoad();

@@ -276,6 +276,16 @@ describe('VerificationKey', () => {
       expect(await verifiesOwnSignature(ec)).to.equal('user-1');
     });
 
+    it('has imported key only once import finished', async () => {
+      const key = onlyKey({ keys: [rsa.publicJwk] });
+      expect(key.importedNow('RS256'), 'before importFor').to.equal(undefined);
+
+      const imported = await key.importFor('RS256');
+
+      expect(key.importedNow('RS256'), 'after importFor').to.equal(imported);
+      expect(key.importedNow('RS384'), 'other algorithm').to.equal(undefined);
+    });
+
     it('imports OKP key for jose', async () => {
       expect(await verifiesOwnSignature(ed)).to.equal('user-1');
     });

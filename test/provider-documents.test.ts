@@ -255,6 +255,42 @@ describe('ProviderDocuments', () => {
     });
   });
 
+  describe('without waiting', () => {
+    it('has no issuer or keys before first use', () => {
+      const documents = documentsFor();
+
+      expect(documents.issuerNow(), 'issuer').to.equal(undefined);
+      expect(documents.keysNow('test-key-1'), 'keys').to.equal(undefined);
+      expect(issuer.requests).to.deep.equal([]);
+    });
+
+    it('returns loaded issuer and keys', async () => {
+      const documents = documentsFor();
+      await documents.keysFor('test-key-1');
+
+      expect(documents.issuerNow(), 'issuer').to.equal(issuer.issuer);
+      expect(kidsOf(documents.keysNow('test-key-1') ?? []), 'keys').to.deep.equal(['test-key-1']);
+    });
+
+    it('has no keys for unknown kid', async () => {
+      const documents = documentsFor();
+      await documents.keysFor('test-key-1');
+
+      expect(documents.keysNow('test-key-2')).to.equal(undefined);
+    });
+
+    it('has nothing once TTLs end', async () => {
+      const documents = documentsFor();
+      await documents.keysFor('test-key-1');
+
+      clock.advance(Math.max(SETTINGS.oidcTtlMs, SETTINGS.jwksTtlMs));
+
+      expect(documents.issuerNow(), 'issuer').to.equal(undefined);
+      expect(documents.keysNow('test-key-1'), 'keys').to.equal(undefined);
+      expect(issuer.count(JWKS_PATH), 'JWKS fetches').to.equal(1);
+    });
+  });
+
   describe('unknown key id', () => {
     it('refetches JWKS for unknown kid', async () => {
       const documents = documentsFor();

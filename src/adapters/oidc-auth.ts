@@ -22,6 +22,9 @@ export class OidcAuth {
    * @throws {AuthError} `insufficient_role` when a requirement is not met.
    */
   authorize(verified: VerifiedToken, roles: readonly unknown[]): void {
+    if (roles.length === 0) {
+      return;
+    }
     const rolesKey = verified.provider.rolesKey ?? this.defaultRolesKey;
     const claims = verified.claims as Record<string, unknown>;
     const unmet = toRequirements(roles).find((requirement) => !requirement.isSatisfiedBy(claims, rolesKey));

@@ -74,6 +74,12 @@ export class RequestAuthenticator {
     const request = exchange.request as IncomingMessage & Record<symbol, VerifiedToken | Promise<VerifiedToken> | undefined>;
     let result = request[this.resultKey];
     if (result === undefined) {
+      // A hit of the connection memo verifies nothing, so it is not kept on the request: a second
+      // caller recalls it again at the same cost.
+      const recalled = this.memo?.recall(request, this.memoHeader(exchange));
+      if (recalled !== undefined) {
+        return withUser(exchange, recalled);
+      }
       result = this.start(exchange);
       request[this.resultKey] = result;
     }
@@ -82,6 +88,7 @@ export class RequestAuthenticator {
     }
     return withUser(exchange, result);
   }
+
 
   // A failure, thrown at once or later, is logged once and becomes a rejected promise that every
   // later caller for the same request receives.
@@ -101,10 +108,6 @@ export class RequestAuthenticator {
 
   // Returns the verified token itself when the in-memory cache has it, otherwise a promise of it.
   private verify(exchange: HttpExchange): VerifiedToken | Promise<VerifiedToken> {
-    const recalled = this.memo?.recall(exchange.request, this.memoHeader(exchange));
-    if (recalled !== undefined) {
-      return recalled;
-    }
     const token = this.readToken(exchange);
     if (token === undefined) {
       throw new AuthError('missing_token');

@@ -11,18 +11,26 @@ export class StoreTimeoutError extends Error {
 
 /**
  * Returns the result of `operation`, or rejects with {@link StoreTimeoutError} when it takes longer
- * than `timeoutMs`.
+ * than `timeoutMs`. An error that `operation` throws becomes a rejection.
  */
-export async function withTimeout<T>(operation: () => unknown, timeoutMs: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new StoreTimeoutError(timeoutMs)), timeoutMs);
+export function withTimeout<T>(operation: () => unknown, timeoutMs: number): Promise<T> {
+  // One promise and one timer per operation: this runs on every request that reads a remote store.
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new StoreTimeoutError(timeoutMs)), timeoutMs);
+    const succeed = (value: unknown): void => {
+      clearTimeout(timer);
+      resolve(value as T);
+    };
+    const fail = (error: unknown): void => {
+      clearTimeout(timer);
+      reject(error);
+    };
+    try {
+      Promise.resolve(operation()).then(succeed, fail);
+    } catch (error) {
+      fail(error);
+    }
   });
-  try {
-    return (await Promise.race([Promise.resolve().then(operation), timeout])) as T;
-  } finally {
-    clearTimeout(timer);
-  }
 }
 
 /** Time limits of a {@link StoreGuard}, in milliseconds. */

@@ -31,6 +31,11 @@ export class CachedValue<T> {
     private readonly policy: FailurePolicy = NO_STALE_VALUES,
   ) {}
 
+  /** Returns the kept value while it is fresh, without waiting, or `undefined` when {@link get} would load. */
+  peek(): T | undefined {
+    return this.value !== undefined && this.clock.now() < this.expiresAt ? this.value : undefined;
+  }
+
   /** Returns the kept value while it is fresh, otherwise loads a new one. */
   get(): Promise<T> {
     const now = this.clock.now();

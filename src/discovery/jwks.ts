@@ -5,6 +5,7 @@ import { keyFitsAlgorithm } from '../verification/algorithms.js';
 /** A public signing key from a provider's JWKS, with the imported key cached per algorithm. */
 export class VerificationKey {
   private readonly imported = new Map<string, Promise<CryptoKey | Uint8Array>>();
+  private readonly ready = new Map<string, CryptoKey | Uint8Array>();
 
   constructor(
     readonly jwk: JWK,
@@ -26,10 +27,18 @@ export class VerificationKey {
     let key = this.imported.get(alg);
     if (key === undefined) {
       key = importJWK(this.jwk, alg);
-      key.catch(() => this.imported.delete(alg));
+      key.then(
+        (imported) => this.ready.set(alg, imported),
+        () => this.imported.delete(alg),
+      );
       this.imported.set(alg, key);
     }
     return key;
+  }
+
+  /** Returns the key imported for `alg` without waiting, or `undefined` until {@link importFor} has finished importing it. */
+  importedNow(alg: string): CryptoKey | Uint8Array | undefined {
+    return this.ready.get(alg);
   }
 }
 

@@ -59,6 +59,20 @@ export class ProviderDocuments {
     return (await this.discovery.get()).issuer;
   }
 
+  /** Returns the issuer of a fresh discovery document without waiting, or `undefined` when {@link issuer} would load it. */
+  issuerNow(): string | undefined {
+    return this.discovery.peek()?.issuer;
+  }
+
+  /**
+   * Returns the keys of a fresh JWKS that has a key with the id `kid`, without waiting, or
+   * `undefined` when {@link keysFor} would load or refetch the JWKS.
+   */
+  keysNow(kid: string): VerificationKey[] | undefined {
+    const keys = this.keys.peek();
+    return keys?.some((key) => key.kid === kid) ? keys : undefined;
+  }
+
   /**
    * Returns the provider's usable keys. When none has the id `kid`, refetches the JWKS once, unless
    * the keys were just fetched for this call or another refetch happened within the cooldown.

@@ -9,6 +9,7 @@ import { isSupportedAlgorithm } from './algorithms.js';
 import type { Clock } from './clock.js';
 import { AuthError } from './errors.js';
 import { readKeyId, selectKey } from './key-selection.js';
+import type { VerificationKey } from '../discovery/jwks.js';
 import { claimRuleFailure, DEFAULT_CLAIM_RULES, type ClaimRules } from './claim-rules.js';
 import { keyServesIssuer, matchIssuer, type IssuerMatch } from './issuer-match.js';
 import { hasWellTypedClaims } from './registered-claims.js';
@@ -63,7 +64,27 @@ export class TokenVerifier {
    * @throws {AuthError} `invalid_token`, `key_not_found` or `token_expired` for a token that fails;
    * `provider_unavailable` when the issuer's documents cannot be loaded.
    */
-  async verify(token: string): Promise<VerifiedToken> {
+  verify(token: string): Promise<VerifiedToken> {
+    let header: CheckedHeader;
+    let candidates: TrustedProvider[];
+    try {
+      ({ header, candidates } = this.route(token));
+      // Usually one provider may issue the token and its documents and key are at hand: then jose
+      // is called at once, without a wait for each document.
+      const ready = candidates.length === 1 ? this.readyKey(candidates[0], header) : undefined;
+      if (ready !== undefined) {
+        return this.verifyWith(candidates[0], token, header, ready.match, ready.key).catch((error: unknown) => {
+          throw this.toAuthError(error);
+        });
+      }
+    } catch (error) {
+      return Promise.reject(this.toAuthError(error));
+    }
+    return this.verifyLoading(token, header, candidates);
+  }
+
+  // Reads the token's header and `iss`, and returns the providers that may have issued it.
+  private route(token: string): { header: CheckedHeader; candidates: TrustedProvider[] } {
     const unverified = decodeUnverified(token);
     const alg = unverified.header.alg;
     if (!isSupportedAlgorithm(alg) || !this.settings.algorithms.includes(alg)) {
@@ -77,13 +98,34 @@ export class TokenVerifier {
     if (candidates.length === 0) {
       throw new AuthError('invalid_token', { reason: 'no configured provider may issue this iss' });
     }
+    return { header: { issuer: unverified.issuer, alg, kid }, candidates };
+  }
+
+  // Returns the provider's matching issuer and imported key when its documents are fresh and the key is imported.
+  private readyKey(provider: TrustedProvider, header: CheckedHeader): { match: IssuerMatch; key: CryptoKey | Uint8Array } | undefined {
+    const issuer = provider.documents.issuerNow();
+    const keys = provider.documents.keysNow(header.kid);
+    if (issuer === undefined || keys === undefined) {
+      return undefined;
+    }
+    const match = matchIssuer(provider.documents.expectation, issuer, header.issuer);
+    if (match === undefined) {
+      return undefined;
+    }
+    const key = this.selectKey(keys, header, match).importedNow(header.alg);
+    return key === undefined ? undefined : { match, key };
+  }
+
+  // Tries each candidate in turn, loading its documents and key as needed.
+  private async verifyLoading(token: string, header: CheckedHeader, candidates: readonly TrustedProvider[]): Promise<VerifiedToken> {
     // Built only when needed: an Error captures a stack trace, which would tax every valid token.
     let failure: AuthError | undefined;
     for (const provider of candidates) {
       try {
-        const match = matchIssuer(provider.documents.expectation, await provider.documents.issuer(), unverified.issuer);
+        const match = matchIssuer(provider.documents.expectation, await provider.documents.issuer(), header.issuer);
         if (match !== undefined) {
-          return await this.verifyWith(provider, token, { issuer: unverified.issuer, alg, kid }, match);
+          const key = this.selectKey(await provider.documents.keysFor(header.kid), header, match);
+          return await this.verifyWith(provider, token, header, match, await key.importFor(header.alg));
         }
       } catch (error) {
         failure = this.toAuthError(error);
@@ -92,16 +134,19 @@ export class TokenVerifier {
     throw failure ?? new AuthError('invalid_token', { reason: 'iss differs from every candidate provider\'s discovered issuer' });
   }
 
-  private async verifyWith(provider: TrustedProvider, token: string, header: CheckedHeader, match: IssuerMatch): Promise<VerifiedToken> {
-    const { issuer, alg, kid } = header;
-    const rules = provider.rules ?? DEFAULT_CLAIM_RULES;
-    const keys = await provider.documents.keysFor(kid);
-    const key = selectKey(keys, kid, alg);
-    if (match.tenant !== undefined && !keyServesIssuer(key.issuer, issuer, match.tenant)) {
+  private selectKey(keys: readonly VerificationKey[], header: CheckedHeader, match: IssuerMatch): VerificationKey {
+    const key = selectKey(keys, header.kid, header.alg);
+    if (match.tenant !== undefined && !keyServesIssuer(key.issuer, header.issuer, match.tenant)) {
       throw new AuthError('invalid_token', { reason: 'the key belongs to another tenant' });
     }
+    return key;
+  }
+
+  private async verifyWith(provider: TrustedProvider, token: string, header: CheckedHeader, match: IssuerMatch, key: CryptoKey | Uint8Array): Promise<VerifiedToken> {
+    const { issuer, alg, kid } = header;
+    const rules = provider.rules ?? DEFAULT_CLAIM_RULES;
     const now = this.clock.now();
-    const { payload } = await jwtVerify(token, await key.importFor(alg), {
+    const { payload } = await jwtVerify(token, key, {
       algorithms: [alg],
       issuer,
       audience: rules.audienceClaim === 'aud' ? [...provider.audiences] : undefined,
