@@ -6,6 +6,7 @@ import { OIDC_AUTH } from './container-tokens.js';
 import { actionExchange, type HttpExchange } from './http-exchange.js';
 import { asAuthError, AuthHttpError, wwwAuthenticate } from './auth-response.js';
 import { requiredRoleNames, type OidcAuth } from './oidc-auth.js';
+import type { VerifiedToken } from '../verification/token-verifier.js';
 
 /** Returns the services `configureOidcAuth` registered. */
 export function getOidcAuth(): OidcAuth {
@@ -27,21 +28,27 @@ export function getOidcAuth(): OidcAuth {
 export function authorizationChecker(action: Action, roles: unknown[]): boolean | Promise<boolean> {
   const auth = getOidcAuth();
   const exchange = actionExchange(action);
+  // A token found in the in-memory cache gets a plain result, which routing-controllers handles at once.
+  const outcome = auth.authenticator.resultFor(exchange);
+  if (outcome instanceof Promise) {
+    return outcome.then(
+      (verified) => admitted(auth, exchange, verified, roles),
+      (error: unknown) => {
+        throw httpErrorFor(error, exchange, auth.realm, requiredRoleNames(roles));
+      },
+    );
+  }
+  return admitted(auth, exchange, outcome, roles);
+}
+
+// Puts the claims on the request and checks the roles; a missing role becomes the HTTP error.
+function admitted(auth: OidcAuth, exchange: HttpExchange, verified: VerifiedToken, roles: unknown[]): true {
   try {
-    // A token found in the in-memory cache gets a plain result, which routing-controllers handles at once.
-    const outcome = auth.authenticateAndAuthorize(exchange, roles);
-    if (outcome instanceof Promise) {
-      return outcome.then(
-        () => true,
-        (error: unknown) => {
-          throw httpErrorFor(error, exchange, auth.realm, requiredRoleNames(roles));
-        },
-      );
-    }
-    return true;
+    auth.authorize(auth.authenticator.putUser(exchange, verified), roles);
   } catch (error) {
     throw httpErrorFor(error, exchange, auth.realm, requiredRoleNames(roles));
   }
+  return true;
 }
 
 /**
@@ -55,16 +62,16 @@ export function currentUserChecker(action: Action): JWTPayload | undefined | Pro
   if (!auth.authenticator.hasCredentials(exchange)) {
     return undefined;
   }
-  const outcome = auth.authenticator.authenticate(exchange);
+  const outcome = auth.authenticator.resultFor(exchange);
   if (outcome instanceof Promise) {
     return outcome.then(
-      (verified) => verified.claims,
+      (verified) => auth.authenticator.putUser(exchange, verified).claims,
       (error: unknown) => {
         throw httpErrorFor(error, exchange, auth.realm);
       },
     );
   }
-  return outcome.claims;
+  return auth.authenticator.putUser(exchange, outcome).claims;
 }
 
 // Sets the RFC 6750 header that a failure requires and returns the HTTP error to throw.

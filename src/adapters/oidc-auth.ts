@@ -2,7 +2,6 @@ import { RoleRequirement, toRequirements } from '../authorization/role-requireme
 import type { LoggerProtocol } from '../logging/logger-protocol.js';
 import { AuthError } from '../verification/errors.js';
 import type { TrustedProvider, VerifiedToken } from '../verification/token-verifier.js';
-import type { HttpExchange } from './http-exchange.js';
 import type { RequestAuthenticator } from './request-authenticator.js';
 
 /** The services one configuration registers: authentication, role checks, and response settings. */
@@ -33,23 +32,6 @@ export class OidcAuth {
       this.logger?.debug('Roles missing', { iss: verified.claims.iss, sub: verified.claims.sub, required: [...unmet.roles], rolesKey: unmet.options.rolesKey ?? rolesKey });
       throw new AuthError('insufficient_role');
     }
-  }
-
-  /**
-   * Authenticates the request and checks `roles`. The result is settled at once (and a failure
-   * thrown at once) when the token is already known in memory, otherwise it is a promise.
-   */
-  authenticateAndAuthorize(exchange: HttpExchange, roles: readonly unknown[]): VerifiedToken | Promise<VerifiedToken> {
-    const outcome = this.authenticator.authenticate(exchange);
-    if (outcome instanceof Promise) {
-      return outcome.then((verified) => this.authorized(verified, roles));
-    }
-    return this.authorized(outcome, roles);
-  }
-
-  private authorized(verified: VerifiedToken, roles: readonly unknown[]): VerifiedToken {
-    this.authorize(verified, roles);
-    return verified;
   }
 }
 
