@@ -10,10 +10,15 @@ import type { VerifiedToken } from '../verification/token-verifier.js';
 
 /** Returns the services `configureOidcAuth` registered. */
 export function getOidcAuth(): OidcAuth {
-  if (!Container.has(OIDC_AUTH)) {
-    throw new Error('routing-controllers-oidc is not configured: call configureOidcAuth() before serving requests.');
+  // One container lookup per request; the check for a missing configuration runs only on failure.
+  try {
+    return Container.get(OIDC_AUTH);
+  } catch (error) {
+    if (!Container.has(OIDC_AUTH)) {
+      throw new Error('routing-controllers-oidc is not configured: call configureOidcAuth() before serving requests.', { cause: error });
+    }
+    throw error;
   }
-  return Container.get(OIDC_AUTH);
 }
 
 /**

@@ -46,7 +46,8 @@ export function configureOidcAuth(options: OidcAuthOptions): void {
   prepareRoleDeclarations();
   registerDefaults(resolved);
   const logger = containerLogger();
-  const clock: Clock = { now: () => Container.get(OIDC_CLOCK).now() };
+  // Read once: a clock set after this call applies from the next configuration on.
+  const clock: Clock = Container.get(OIDC_CLOCK);
   const providers = trustedProviders(resolved, clock, logger, documentStore(resolved, clock, logger));
   const verifier = new TokenVerifier(providers, resolved, clock, logger);
   const cache = resolved.tokenTtlMs === 0 ? undefined : tokenCache(resolved, providers, clock, logger);

@@ -10,7 +10,7 @@ import { AuthError } from '../verification/errors.js';
 import { looksLikeJws } from '../verification/token-parts.js';
 import { ConnectionMemo } from './connection-memo.js';
 import { ExcludedPaths } from './excluded-paths.js';
-import type { HttpExchange } from './http-exchange.js';
+import { onlyAuthorizationLine, type HttpExchange } from './http-exchange.js';
 
 /** Settings of the authenticator: accepted credentials and requests let through without a token. */
 export interface AuthenticatorSettings {
@@ -162,11 +162,8 @@ export class RequestAuthenticator {
   // The header that the connection memo may look up: the request's only `Authorization` line, with
   // no query token beside it. Any other request reads its token, and fails, as usual.
   private memoHeader(exchange: HttpExchange): string | undefined {
-    const header = exchange.authorizationHeader();
-    if (header === undefined || exchange.authorizationHeaderCount() > 1) {
-      return undefined;
-    }
-    return this.settings.allowQueryToken && exchange.queryToken() !== undefined ? undefined : header;
+    const header = onlyAuthorizationLine(exchange.request);
+    return header !== undefined && this.settings.allowQueryToken && exchange.queryToken() !== undefined ? undefined : header;
   }
 
   // RFC 6750 section 2: a client uses one way of sending the token, so two at once is a malformed request.

@@ -92,9 +92,11 @@ export class TokenCache implements CacheProtocol {
   /**
    * Checks that the read that returned `stamp` would still return the same values: nothing was
    * written to, removed from or cleared in this store since, and no entry it found has expired.
+   *
+   * @param now the time in `Date.now()` milliseconds, for a caller that has just read it.
    */
-  isCurrent(stamp: MemoryReadStamp): boolean {
-    return stamp.store === this.memory && stamp.version === this.memory.version && Date.now() <= stamp.until;
+  isCurrent(stamp: MemoryReadStamp, now = Date.now()): boolean {
+    return stamp.store === this.memory && stamp.version === this.memory.version && now <= stamp.until;
   }
 
   /** Returns the values of `keys`, in one request when the store can read several keys at once. */

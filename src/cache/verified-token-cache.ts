@@ -1,7 +1,7 @@
 import { decodeJwt, type JWTPayload } from 'jose';
 
 import type { LoggerProtocol } from '../logging/logger-protocol.js';
-import type { Clock } from '../verification/clock.js';
+import { systemClock, type Clock } from '../verification/clock.js';
 import type { TrustedProvider, VerifiedToken } from '../verification/token-verifier.js';
 import { mayIssue } from '../discovery/issuer-rules.js';
 import type { CacheProtocol } from './cache-protocol.js';
@@ -77,7 +77,12 @@ export class VerifiedTokenCache {
    */
   isCurrent(hit: MemoryHit): boolean {
     const store = this.store();
-    return store instanceof TokenCache && store.isCurrent(hit.stamp) && this.unexpired(hit.verified.claims);
+    if (!(store instanceof TokenCache)) {
+      return false;
+    }
+    const now = this.clock.now();
+    // The store's expiry is in Date.now() time, which the system clock has just read.
+    return store.isCurrent(hit.stamp, this.clock === systemClock ? now : Date.now()) && this.unexpired(hit.verified.claims, now);
   }
 
   /** Looks `token` up in one request to the store: its verified entry and its revocation mark. */
@@ -171,8 +176,8 @@ export class VerifiedTokenCache {
     return this.unexpired(claims) ? { claims, provider } : undefined;
   }
 
-  private unexpired(claims: JWTPayload): boolean {
-    return (claims.exp as number) > this.clock.now() / 1000 - this.settings.clockToleranceSeconds;
+  private unexpired(claims: JWTPayload, now = this.clock.now()): boolean {
+    return (claims.exp as number) > now / 1000 - this.settings.clockToleranceSeconds;
   }
 }
 

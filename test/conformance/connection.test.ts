@@ -121,6 +121,7 @@ describeConformance('Known tokens on kept-alive connections', (context) => {
   it('token past exp rejected', async function () {
     const clock = new ManualClock(Date.now());
     Container.set(OIDC_CLOCK, clock);
+    context.configure({ tokenTtl: 300 });
     await onEachConnection(context, async (connection) => {
       const token = await context.tokenA({ exp: Math.floor(clock.now() / 1000) + 60 });
       await sendKnownToken(connection, token);
