@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 
 import { AuthError } from '../src/verification/errors.js';
-import { decodeUnverified, isCanonicalBase64url } from '../src/verification/token-parts.js';
+import { decodeUnverified, isCanonicalBase64url, looksLikeJws } from '../src/verification/token-parts.js';
 import { errorThrownBy } from './support/unit/rejection.js';
 
 function segment(value: unknown): string {
@@ -121,6 +121,27 @@ describe('decodeUnverified', () => {
       });
     }
   });
+});
+
+describe('looksLikeJws', () => {
+  it('accepts three non-empty parts', () => {
+    expect(looksLikeJws('eyJh.eyJp.c2ln')).to.equal(true);
+  });
+
+  const shapes: Array<[string, string]> = [
+    ['one part', 'abc'],
+    ['two parts', 'abc.def'],
+    ['four parts', 'a.b.c.d'],
+    ['empty header', '.b.c'],
+    ['empty payload', 'a..c'],
+    ['empty signature', 'a.b.'],
+    ['only dots', '..'],
+  ];
+  for (const [label, token] of shapes) {
+    it(`rejects ${label}`, () => {
+      expect(looksLikeJws(token)).to.equal(false);
+    });
+  }
 });
 
 describe('isCanonicalBase64url', () => {

@@ -138,7 +138,7 @@ export class RequestAuthenticator {
       }
       return this.settle(cache, token, known);
     }
-    // Other stores are asked only about tokens that could be valid, so malformed ones cost no round trip.
+    // Other stores are asked only about tokens with the three parts of a JWS, so most malformed ones cost no round trip.
     return looksLikeJws(token) ? this.lookUpAndSettle(cache, token) : this.verifier.verify(token);
   }
 

@@ -11,9 +11,14 @@ export interface UnverifiedToken {
 
 const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
 
-/** Tells whether `token` has the shape of a compact JWS: three base64url segments. */
+/**
+ * Tells whether `token` has the three non-empty, dot-separated parts of a compact JWS. It does not
+ * check their characters, which {@link decodeUnverified} does, so it costs less than a full scan.
+ */
 export function looksLikeJws(token: string): boolean {
-  return COMPACT_JWS.test(token);
+  const first = token.indexOf('.');
+  const second = token.indexOf('.', first + 1);
+  return first > 0 && second > first + 1 && second < token.length - 1 && !token.includes('.', second + 1);
 }
 
 /**
