@@ -58,6 +58,30 @@ describe('decodeUnverified', () => {
     });
   });
 
+  describe('header memo', () => {
+    it('returns frozen header shared by tokens of one key', () => {
+      const first = decodeUnverified(token(HEADER, PAYLOAD)).header;
+      const second = decodeUnverified(token(HEADER, { ...PAYLOAD, sub: 'user-2' })).header;
+
+      expect(Object.isFrozen(first), 'frozen').to.equal(true);
+      expect(second).to.equal(first);
+    });
+
+    it('decodes every header of many keys', () => {
+      for (let index = 0; index < 200; index += 1) {
+        const header = { ...HEADER, kid: `key-${index}` };
+        expect(decodeUnverified(token(header, PAYLOAD)).header, header.kid).to.deep.equal(header);
+      }
+      expect(decodeUnverified(token(HEADER, PAYLOAD)).header, 'first key again').to.deep.equal(HEADER);
+    });
+
+    it('rejects a bad header every time', () => {
+      const bad = `${segment('not json')}.${segment(PAYLOAD)}.c2lnbmF0dXJl`;
+      expect(errorCode(bad), 'first').to.equal('invalid_token');
+      expect(errorCode(bad), 'second').to.equal('invalid_token');
+    });
+  });
+
   describe('malformed tokens', () => {
     const good = token(HEADER, PAYLOAD);
     const [header, payload, signature] = good.split('.');

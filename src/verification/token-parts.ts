@@ -1,5 +1,6 @@
 import type { JWTPayload, ProtectedHeaderParameters } from 'jose';
 
+import { freezeJson } from '../cache/json-value.js';
 import { AuthError } from './errors.js';
 
 /** The unverified header and payload of a compact JWS, read only to choose the provider and key. */
@@ -36,7 +37,7 @@ export function decodeUnverified(token: string): UnverifiedToken {
   if (!isCanonicalBase64url(signaturePart)) {
     throw new AuthError('invalid_token');
   }
-  const header = jsonObject(canonicalBytes(headerPart)) as ProtectedHeaderParameters;
+  const header = decodeHeader(headerPart);
   const payload = jsonObject(canonicalBytes(payloadPart)) as JWTPayload;
   if (typeof payload.iss !== 'string' || payload.iss.length === 0) {
     throw new AuthError('invalid_token');
@@ -62,6 +63,24 @@ export function isCanonicalBase64url(part: string): boolean {
   }
   const unusedBits = remainder === 2 ? 0b1111 : 0b11;
   return (BASE64URL_ALPHABET.indexOf(part[part.length - 1]) & unusedBits) === 0;
+}
+
+// Tokens signed with one key share one header segment, so its decoding is kept for the next token.
+// The memo is emptied when it is full, which bounds what a stream of distinct headers can make it keep.
+const HEADER_MEMO_SIZE = 64;
+const decodedHeaders = new Map<string, ProtectedHeaderParameters>();
+
+// Returns the frozen header that `part` decodes to; a header that fails to decode is not kept.
+function decodeHeader(part: string): ProtectedHeaderParameters {
+  let header = decodedHeaders.get(part);
+  if (header === undefined) {
+    header = freezeJson(jsonObject(canonicalBytes(part))) as ProtectedHeaderParameters;
+    if (decodedHeaders.size >= HEADER_MEMO_SIZE) {
+      decodedHeaders.clear();
+    }
+    decodedHeaders.set(part, header);
+  }
+  return header;
 }
 
 // A token is either exactly what was issued or rejected, so a segment in another spelling is rejected.
