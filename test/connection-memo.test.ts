@@ -6,6 +6,7 @@ import { ConnectionMemo } from '../src/adapters/connection-memo.js';
 import type { MemoryHit, VerifiedTokenCache } from '../src/cache/verified-token-cache.js';
 
 const HEADER = 'Bearer aaa.bbb.ccc';
+const KEYS = ['rco:namespace:digest', 'rco:revoked:digest'];
 
 /** Returns a cache whose hits are current while `state.current` is true. */
 function cacheWith(state: { current: boolean }): VerifiedTokenCache {
@@ -24,7 +25,7 @@ describe('ConnectionMemo', function () {
   it('recalls hit for same header', function () {
     const memo = new ConnectionMemo(cacheWith({ current: true }));
     const socket = {};
-    memo.keep(requestOn(socket), HEADER, hitFor('user-1'));
+    memo.keep(requestOn(socket), HEADER, KEYS, hitFor('user-1'));
 
     expect(memo.recall(requestOn(socket), HEADER)?.claims.sub).to.equal('user-1');
   });
@@ -33,7 +34,7 @@ describe('ConnectionMemo', function () {
     const state = { current: true };
     const memo = new ConnectionMemo(cacheWith(state));
     const socket = {};
-    memo.keep(requestOn(socket), HEADER, hitFor('user-1'));
+    memo.keep(requestOn(socket), HEADER, KEYS, hitFor('user-1'));
 
     expect(memo.recall(requestOn(socket), `${HEADER} `), 'header with a trailing space').to.equal(undefined);
     expect(memo.recall(requestOn(socket), HEADER.replace('Bearer', 'bearer')), 'scheme in lower case').to.equal(undefined);
@@ -46,25 +47,35 @@ describe('ConnectionMemo', function () {
   it('keeps last header only', function () {
     const memo = new ConnectionMemo(cacheWith({ current: true }));
     const socket = {};
-    memo.keep(requestOn(socket), HEADER, hitFor('user-1'));
-    memo.keep(requestOn(socket), 'Bearer ddd.eee.fff', hitFor('user-2'));
+    memo.keep(requestOn(socket), HEADER, KEYS, hitFor('user-1'));
+    memo.keep(requestOn(socket), 'Bearer ddd.eee.fff', KEYS, hitFor('user-2'));
 
     expect(memo.recall(requestOn(socket), HEADER), 'earlier header').to.equal(undefined);
     expect(memo.recall(requestOn(socket), 'Bearer ddd.eee.fff')?.claims.sub).to.equal('user-2');
+  });
+
+  it('recalls cache keys for same header', function () {
+    const memo = new ConnectionMemo(cacheWith({ current: false }));
+    const socket = {};
+    memo.keep(requestOn(socket), HEADER, KEYS);
+
+    expect(memo.cacheKeys(requestOn(socket), HEADER), 'same header').to.equal(KEYS);
+    expect(memo.cacheKeys(requestOn(socket), 'Bearer ddd.eee.fff'), 'other header').to.equal(undefined);
+    expect(memo.recall(requestOn(socket), HEADER), 'no hit kept').to.equal(undefined);
   });
 
   it('keeps configurations apart', function () {
     const first = new ConnectionMemo(cacheWith({ current: true }));
     const second = new ConnectionMemo(cacheWith({ current: true }));
     const socket = {};
-    first.keep(requestOn(socket), HEADER, hitFor('user-1'));
+    first.keep(requestOn(socket), HEADER, KEYS, hitFor('user-1'));
 
     expect(second.recall(requestOn(socket), HEADER)).to.equal(undefined);
   });
 
   it('ignores request without connection', function () {
     const memo = new ConnectionMemo(cacheWith({ current: true }));
-    memo.keep(requestOn(null), HEADER, hitFor('user-1'));
+    memo.keep(requestOn(null), HEADER, KEYS, hitFor('user-1'));
     expect(memo.recall(requestOn(null), HEADER)).to.equal(undefined);
   });
 });

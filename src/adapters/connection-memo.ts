@@ -3,10 +3,11 @@ import type { IncomingMessage } from 'node:http';
 import type { MemoryHit, VerifiedTokenCache } from '../cache/verified-token-cache.js';
 import type { VerifiedToken } from '../verification/token-verifier.js';
 
-/** The last `Authorization` header of a connection that the in-memory cache had, and the hit. */
+/** The last `Authorization` header of a connection, its token's cache keys, and the in-memory hit if there was one. */
 interface Remembered {
   header: string;
-  hit: MemoryHit;
+  keys: string[];
+  hit?: MemoryHit;
 }
 
 type Connection = Record<symbol, Remembered | undefined>;
@@ -30,17 +31,24 @@ export class ConnectionMemo {
   recall(request: IncomingMessage, header: string | undefined): VerifiedToken | undefined {
     const connection = request.socket as unknown as Connection | null | undefined;
     const remembered = connection?.[this.key];
-    if (remembered === undefined || remembered.header !== header || !this.cache.isCurrent(remembered.hit)) {
-      return undefined;
-    }
-    return remembered.hit.verified;
+    const hit = remembered !== undefined && remembered.header === header ? remembered.hit : undefined;
+    return hit !== undefined && this.cache.isCurrent(hit) ? hit.verified : undefined;
   }
 
-  /** Keeps `hit` as the result for `header` on the request's connection. */
-  keep(request: IncomingMessage, header: string, hit: MemoryHit): void {
+  /**
+   * Returns the cache keys of `header`'s token when this connection's last header was the same, so
+   * that a store other than the default one is asked without hashing the token again.
+   */
+  cacheKeys(request: IncomingMessage, header: string): string[] | undefined {
+    const remembered = (request.socket as unknown as Connection | null | undefined)?.[this.key];
+    return remembered?.header === header ? remembered.keys : undefined;
+  }
+
+  /** Keeps the cache keys of `header`'s token, and the in-memory hit if there was one, on the request's connection. */
+  keep(request: IncomingMessage, header: string, keys: string[], hit?: MemoryHit): void {
     const connection = request.socket as unknown as Connection | null | undefined;
     if (connection !== null && connection !== undefined) {
-      connection[this.key] = { header, hit };
+      connection[this.key] = { header, keys, hit };
     }
   }
 }

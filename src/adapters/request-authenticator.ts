@@ -130,20 +130,28 @@ export class RequestAuthenticator {
     if (cache === undefined) {
       return this.verifier.verify(token);
     }
-    const known = cache.lookupInMemory(token);
+    // The token of a header that this connection sent before needs no new digest.
+    const header = this.memoHeader(exchange);
+    const keys = (header === undefined ? undefined : this.memo?.cacheKeys(exchange.request, header)) ?? cache.keysFor(token);
+    const known = cache.lookupInMemory(token, keys);
     if (known !== undefined) {
-      const header = this.memoHeader(exchange);
-      if (known.kind === 'hit' && header !== undefined) {
-        this.memo?.keep(exchange.request, header, known);
+      if (header !== undefined) {
+        this.memo?.keep(exchange.request, header, keys, known.kind === 'hit' ? known : undefined);
       }
       return this.settle(cache, token, known);
     }
     // Other stores are asked only about tokens with the three parts of a JWS, so most malformed ones cost no round trip.
-    return looksLikeJws(token) ? this.lookUpAndSettle(cache, token) : this.verifier.verify(token);
+    if (!looksLikeJws(token)) {
+      return this.verifier.verify(token);
+    }
+    if (header !== undefined) {
+      this.memo?.keep(exchange.request, header, keys);
+    }
+    return this.lookUpAndSettle(cache, token, keys);
   }
 
-  private async lookUpAndSettle(cache: VerifiedTokenCache, token: string): Promise<VerifiedToken> {
-    return this.settle(cache, token, await cache.lookup(token));
+  private async lookUpAndSettle(cache: VerifiedTokenCache, token: string, keys: string[]): Promise<VerifiedToken> {
+    return this.settle(cache, token, await cache.lookup(token, keys));
   }
 
   private settle(cache: VerifiedTokenCache, token: string, lookup: CacheLookup): VerifiedToken | Promise<VerifiedToken> {

@@ -61,9 +61,9 @@ export class VerifiedTokenCache {
    * Looks `token` up at once when the store is the default in-memory `TokenCache`, which can neither
    * fail nor hang. Returns `undefined` for any other store, which only {@link lookup} reads.
    */
-  lookupInMemory(token: string): MemoryLookup | undefined {
+  lookupInMemory(token: string, keys = this.keysFor(token)): MemoryLookup | undefined {
     const store = this.store();
-    const read = store instanceof TokenCache ? store.readNow(this.keysOf(token)) : undefined;
+    const read = store instanceof TokenCache ? store.readNow(keys) : undefined;
     if (read === undefined) {
       return undefined;
     }
@@ -86,13 +86,12 @@ export class VerifiedTokenCache {
   }
 
   /** Looks `token` up in one request to the store: its verified entry and its revocation mark. */
-  async lookup(token: string): Promise<CacheLookup> {
-    const known = this.lookupInMemory(token);
+  async lookup(token: string, keys = this.keysFor(token)): Promise<CacheLookup> {
+    const known = this.lookupInMemory(token, keys);
     if (known !== undefined) {
       return known;
     }
     const store = this.store();
-    const keys = this.keysOf(token);
     const values = await this.guard.run<unknown[]>(() => readMany(store, keys));
     return values === undefined ? { kind: 'miss' } : this.judge(values, true);
   }
@@ -140,8 +139,8 @@ export class VerifiedTokenCache {
     await this.forget(token);
   }
 
-  // The keys of the token's verified entry and of its revocation mark, in the order judge() reads.
-  private keysOf(token: string): string[] {
+  /** Returns the keys of the token's verified entry and of its revocation mark, in the order lookups read them. */
+  keysFor(token: string): string[] {
     const digest = digestToken(token);
     return [verifiedTokenKey(this.settings.namespace, token, digest), revokedTokenKey(token, digest)];
   }

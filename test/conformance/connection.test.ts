@@ -1,6 +1,7 @@
 import { Agent, request as httpRequest } from 'node:http';
 
 import { expect } from 'chai';
+import Keyv from 'keyv';
 import { Container } from 'typedi';
 
 import { OIDC_CLOCK, OIDC_TOKEN_CACHE, revokeToken, TokenCache } from '../../src/index.js';
@@ -102,6 +103,24 @@ describeConformance('Known tokens on kept-alive connections', (context) => {
         expect(reply.status, `${app} ${sub}`).to.equal(200);
         expect(reply.body.sub, app).to.equal(sub);
       }
+    });
+  });
+
+  it('given Keyv store judges each token', async function () {
+    Container.set(OIDC_TOKEN_CACHE, new TokenCache(new Keyv()));
+    context.configure({ tokenTtl: 300 });
+    await onEachConnection(context, async (connection, app) => {
+      const first = await context.tokenA({ sub: 'first-user' });
+      const second = await context.tokenA({ sub: 'second-user' });
+      for (const [token, sub] of [[first, 'first-user'], [first, 'first-user'], [second, 'second-user'], [first, 'first-user']]) {
+        const reply = await connection.get('/any-token', `Bearer ${token}`);
+        expect(reply.status, `${app} ${sub}`).to.equal(200);
+        expect(reply.body.sub, app).to.equal(sub);
+      }
+
+      await revokeToken(first);
+
+      expect((await connection.get('/any-token', `Bearer ${first}`)).status, `${app} after revocation`).to.equal(401);
     });
   });
 
