@@ -7,11 +7,10 @@ const B64TOKEN = /^[A-Za-z0-9\-._~+/]+=*$/;
 
 /**
  * Returns the bearer token of an `Authorization` header value, or `undefined` when the header is
- * missing, empty, names another scheme, or carries no token. Its characters are left to the
- * verifier, which reads only compact JWS tokens, so that a token is scanned once per request.
+ * missing, empty, names another scheme, or carries no token.
  *
- * @throws {AuthError} `invalid_token` when the token is longer than `maxLength` characters, checked
- * before anything else is done with it.
+ * @throws {AuthError} `invalid_token` when the token is longer than `maxLength` characters (checked
+ * before anything else is done with it) or contains characters that no bearer token contains.
  */
 export function extractBearerToken(header: string | undefined, maxLength: number): string | undefined {
   if (header === undefined || !BEARER_PREFIX.test(header)) {
@@ -22,10 +21,7 @@ export function extractBearerToken(header: string | undefined, maxLength: number
   if (token.length === 0) {
     return undefined;
   }
-  if (token.length > maxLength) {
-    throw new AuthError('invalid_token');
-  }
-  return token;
+  return checkTokenCharacters(token, maxLength);
 }
 
 /**
