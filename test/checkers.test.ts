@@ -2,7 +2,8 @@ import { expect } from 'chai';
 import type { Action } from 'routing-controllers';
 import { Container } from 'typedi';
 
-import { authorizationChecker, currentUserChecker, OIDC_AUTH } from '../src/index.js';
+import { authorizationChecker, configureOidcAuth, currentUserChecker, OIDC_AUTH, OIDC_TOKEN_CACHE, TokenCache } from '../src/index.js';
+import { TestIssuer } from './support/test-issuer.js';
 import { errorThrownBy } from './support/unit/rejection.js';
 
 const ACTION = { request: { headers: {}, rawHeaders: [] }, response: {} } as unknown as Action;
@@ -30,5 +31,50 @@ describe('checkers', function () {
       expect(error, name).to.be.instanceOf(Error);
       expect((error as Error).message, name).to.equal('routing-controllers-oidc is not configured: call configureOidcAuth() before serving requests.');
     }
+  });
+});
+
+/** Returns an Express-shaped action on `socket` whose raw header line and parsed header may differ, as after a middleware rewrote the latter. */
+function actionOn(socket: object, rawAuthorization: string, parsedAuthorization: string | undefined): Action {
+  const headers: Record<string, string> = parsedAuthorization === undefined ? {} : { authorization: parsedAuthorization };
+  const request = { headers, rawHeaders: ['Authorization', rawAuthorization], socket, method: 'GET', path: '/orders', query: {} };
+  return { request, response: { setHeader: () => undefined } } as unknown as Action;
+}
+
+/** Returns how the checker ended: 'allowed', or the HTTP status of the error it threw. */
+async function outcomeOf(action: Action): Promise<string | number> {
+  try {
+    return (await authorizationChecker(action, [])) ? 'allowed' : 'denied';
+  } catch (error) {
+    return (error as { httpCode?: number }).httpCode ?? String(error);
+  }
+}
+
+describe('checkers on a kept-alive connection', function () {
+  let issuer: TestIssuer;
+
+  before(async function () {
+    issuer = await TestIssuer.start();
+    Container.set(OIDC_TOKEN_CACHE, new TokenCache());
+    configureOidcAuth({ oidcUrls: [issuer.discoveryUrl], audiences: ['api://orders'] });
+  });
+
+  after(async function () {
+    Container.remove(OIDC_AUTH);
+    Container.remove(OIDC_TOKEN_CACHE);
+    await issuer.close();
+  });
+
+  it('judge the header a middleware rewrote', async function () {
+    const token = await issuer.sign({ aud: 'api://orders' });
+    const socket = {};
+    const header = `Bearer ${token}`;
+    for (const attempt of ['miss', 'hit', 'repeated hit']) {
+      expect(await outcomeOf(actionOn(socket, header, header)), attempt).to.equal('allowed');
+    }
+
+    expect(await outcomeOf(actionOn(socket, header, undefined)), 'header removed').to.equal(401);
+    expect(await outcomeOf(actionOn(socket, header, 'Bearer aaa.bbb.ccc')), 'header replaced').to.equal(401);
+    expect(await outcomeOf(actionOn(socket, header, header)), 'original header again').to.equal('allowed');
   });
 });

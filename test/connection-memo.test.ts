@@ -38,7 +38,6 @@ describe('ConnectionMemo', function () {
 
     expect(memo.recall(requestOn(socket), `${HEADER} `), 'header with a trailing space').to.equal(undefined);
     expect(memo.recall(requestOn(socket), HEADER.replace('Bearer', 'bearer')), 'scheme in lower case').to.equal(undefined);
-    expect(memo.recall(requestOn(socket), undefined), 'no header').to.equal(undefined);
     expect(memo.recall(requestOn({}), HEADER), 'other connection').to.equal(undefined);
     state.current = false;
     expect(memo.recall(requestOn(socket), HEADER), 'hit no longer current').to.equal(undefined);

@@ -5,12 +5,18 @@ import type { VerifiedToken } from '../verification/token-verifier.js';
 
 /** The last `Authorization` header of a connection, its token's cache keys, and the in-memory hit if there was one. */
 interface Remembered {
+  /** The memo, and so the configuration, that kept this entry. */
+  owner: ConnectionMemo;
   header: string;
   keys: string[];
   hit?: MemoryHit;
 }
 
-type Connection = Record<symbol, Remembered | undefined>;
+// One entry per connection, whatever the configuration: a new configuration's first request on a
+// connection replaces the entry of the one before, so old configurations are not kept alive.
+const MEMO_KEY = Symbol('routing-controllers-oidc connection memo');
+
+type Connection = { [MEMO_KEY]?: Remembered };
 
 /**
  * Keeps, on each connection, the last `Authorization` header that the in-memory cache had and the
@@ -19,19 +25,15 @@ type Connection = Record<symbol, Remembered | undefined>;
  * cache confirms that a new lookup would return the same hit.
  *
  * The header is kept exactly as received, so another header on the same connection, however
- * similar, is looked up as usual. What is kept goes with the connection.
+ * similar, is looked up as usual. What is kept goes with the connection, one entry per connection.
  */
 export class ConnectionMemo {
-  // A symbol of this configuration, so that two configurations never read each other's entries.
-  private readonly key = Symbol('routing-controllers-oidc connection memo');
-
   constructor(private readonly cache: VerifiedTokenCache) {}
 
   /** Returns the verified token of `header` when this connection's last hit was for it and is still current. */
-  recall(request: IncomingMessage, header: string | undefined): VerifiedToken | undefined {
-    const connection = request.socket as unknown as Connection | null | undefined;
-    const remembered = connection?.[this.key];
-    const hit = remembered !== undefined && remembered.header === header ? remembered.hit : undefined;
+  recall(request: IncomingMessage, header: string): VerifiedToken | undefined {
+    const remembered = this.entryOf(request, header);
+    const hit = remembered?.hit;
     return hit !== undefined && this.cache.isCurrent(hit) ? hit.verified : undefined;
   }
 
@@ -40,15 +42,20 @@ export class ConnectionMemo {
    * that a store other than the default one is asked without hashing the token again.
    */
   cacheKeys(request: IncomingMessage, header: string): string[] | undefined {
-    const remembered = (request.socket as unknown as Connection | null | undefined)?.[this.key];
-    return remembered?.header === header ? remembered.keys : undefined;
+    return this.entryOf(request, header)?.keys;
   }
 
   /** Keeps the cache keys of `header`'s token, and the in-memory hit if there was one, on the request's connection. */
   keep(request: IncomingMessage, header: string, keys: string[], hit?: MemoryHit): void {
     const connection = request.socket as unknown as Connection | null | undefined;
     if (connection !== null && connection !== undefined) {
-      connection[this.key] = { header, keys, hit };
+      connection[MEMO_KEY] = { owner: this, header, keys, hit };
     }
+  }
+
+  // Returns the connection's entry when this memo kept it for exactly `header`.
+  private entryOf(request: IncomingMessage, header: string): Remembered | undefined {
+    const remembered = (request.socket as unknown as Connection | null | undefined)?.[MEMO_KEY];
+    return remembered !== undefined && remembered.owner === this && remembered.header === header ? remembered : undefined;
   }
 }

@@ -168,24 +168,6 @@ function headerValue(request: IncomingMessage, name: string): string | undefined
 
 const AUTHORIZATION = 'authorization';
 
-/**
- * Returns the value of the request's `Authorization` header when the request sent exactly one such
- * line, or `undefined`. It reads the raw header lines once, so it costs one pass on every request.
- */
-export function onlyAuthorizationLine(request: IncomingMessage): string | undefined {
-  const rawHeaders = request.rawHeaders;
-  let value: string | undefined;
-  for (let index = 0; index < rawHeaders.length; index += 2) {
-    if (rawHeaders[index].length === AUTHORIZATION.length && rawHeaders[index].toLowerCase() === AUTHORIZATION) {
-      if (value !== undefined) {
-        return undefined;
-      }
-      value = rawHeaders[index + 1];
-    }
-  }
-  return value;
-}
-
 function countAuthorizationLines(request: IncomingMessage): number {
   let count = 0;
   const rawHeaders = request.rawHeaders;

@@ -10,7 +10,7 @@ import { AuthError } from '../verification/errors.js';
 import { looksLikeJws } from '../verification/token-parts.js';
 import { ConnectionMemo } from './connection-memo.js';
 import { ExcludedPaths } from './excluded-paths.js';
-import { onlyAuthorizationLine, type HttpExchange } from './http-exchange.js';
+import type { HttpExchange } from './http-exchange.js';
 
 /** Settings of the authenticator: accepted credentials and requests let through without a token. */
 export interface AuthenticatorSettings {
@@ -86,12 +86,6 @@ export class RequestAuthenticator {
     const request = exchange.request as IncomingMessage & Record<symbol, VerifiedToken | Promise<VerifiedToken> | undefined>;
     let result = request[this.resultKey];
     if (result === undefined) {
-      // A hit of the connection memo verifies nothing, so it is not kept on the request: a second
-      // caller recalls it again at the same cost.
-      const recalled = this.memo?.recall(request, this.memoHeader(exchange));
-      if (recalled !== undefined) {
-        return recalled;
-      }
       result = this.start(exchange);
       request[this.resultKey] = result;
     }
@@ -122,6 +116,11 @@ export class RequestAuthenticator {
 
   // Returns the verified token itself when the in-memory cache has it, otherwise a promise of it.
   private verify(exchange: HttpExchange): VerifiedToken | Promise<VerifiedToken> {
+    const header = this.memoHeader(exchange);
+    const recalled = header === undefined ? undefined : this.memo?.recall(exchange.request, header);
+    if (recalled !== undefined) {
+      return recalled;
+    }
     const token = this.readToken(exchange);
     if (token === undefined) {
       throw new AuthError('missing_token');
@@ -131,7 +130,6 @@ export class RequestAuthenticator {
       return this.verifier.verify(token);
     }
     // The token of a header that this connection sent before needs no new digest.
-    const header = this.memoHeader(exchange);
     const keys = (header === undefined ? undefined : this.memo?.cacheKeys(exchange.request, header)) ?? cache.keysFor(token);
     const known = cache.lookupInMemory(token, keys);
     if (known !== undefined) {
@@ -167,11 +165,15 @@ export class RequestAuthenticator {
     return verified;
   }
 
-  // The header that the connection memo may look up: the request's only `Authorization` line, with
-  // no query token beside it. Any other request reads its token, and fails, as usual.
+  // The header that the connection memo may look up: the value the token is read from, when the
+  // request sent at most one `Authorization` line and no query token beside it. Any other request
+  // reads its token, and fails, as usual.
   private memoHeader(exchange: HttpExchange): string | undefined {
-    const header = onlyAuthorizationLine(exchange.request);
-    return header !== undefined && this.settings.allowQueryToken && exchange.queryToken() !== undefined ? undefined : header;
+    const header = exchange.authorizationHeader();
+    if (header === undefined || exchange.authorizationHeaderCount() > 1) {
+      return undefined;
+    }
+    return this.settings.allowQueryToken && exchange.queryToken() !== undefined ? undefined : header;
   }
 
   // RFC 6750 section 2: a client uses one way of sending the token, so two at once is a malformed request.
