@@ -59,7 +59,7 @@ describe('decodeUnverified', () => {
   });
 
   describe('header memo', () => {
-    it('returns frozen header shared by tokens of one key', () => {
+    it('shares frozen header per key', () => {
       const first = decodeUnverified(token(HEADER, PAYLOAD)).header;
       const second = decodeUnverified(token(HEADER, { ...PAYLOAD, sub: 'user-2' })).header;
 

@@ -339,7 +339,7 @@ describe('VerifiedTokenCache', function () {
       expect(cache.isCurrent(hit)).to.equal(true);
     });
 
-    it('ends when the token is forgotten, revoked or the store cleared', async function () {
+    it('ends on forget, revoke or clear', async function () {
       const changes: Record<string, (cache: VerifiedTokenCache, token: string) => Promise<unknown>> = {
         forget: (cache, token) => cache.forget(token),
         revoke: (cache, token) => cache.revoke(token),
@@ -358,7 +358,7 @@ describe('VerifiedTokenCache', function () {
       }
     });
 
-    it('ends when the clock passes exp and tolerance', async function () {
+    it('ends after exp and tolerance', async function () {
       const cache = cacheOn(store);
       const { hit } = await hitOf(cache, claimsFor(60));
 
@@ -377,7 +377,7 @@ describe('VerifiedTokenCache', function () {
       expect(cache.isCurrent(hit)).to.equal(false);
     });
 
-    it('ends when another store is configured', async function () {
+    it('ends when store is replaced', async function () {
       let target: CacheProtocol = store;
       const cache = new VerifiedTokenCache(() => target, providers, { namespace: NAMESPACE, tokenTtlMs: TOKEN_TTL_MS, timeoutMs: 1000, retryAfterMs: 5000, clockToleranceSeconds: TOLERANCE_SECONDS }, clock, logger);
       const { hit } = await hitOf(cache, claimsFor(600));

@@ -10,7 +10,7 @@ import type { VerifiedToken } from '../verification/token-verifier.js';
 
 /** Returns the services `configureOidcAuth` registered. */
 export function getOidcAuth(): OidcAuth {
-  // One container lookup per request; the check for a missing configuration runs only on failure.
+  // One container lookup per request. The check for a missing configuration runs only when it fails.
   try {
     return Container.get(OIDC_AUTH);
   } catch (error) {
@@ -46,7 +46,7 @@ export function authorizationChecker(action: Action, roles: unknown[]): boolean 
   return admitted(auth, exchange, outcome, roles);
 }
 
-// Puts the claims on the request and checks the roles; a missing role becomes the HTTP error.
+// Puts the claims on the request and checks the roles. A missing role becomes the HTTP error.
 function admitted(auth: OidcAuth, exchange: HttpExchange, verified: VerifiedToken, roles: unknown[]): true {
   try {
     auth.authorize(auth.authenticator.putUser(exchange, verified), roles);

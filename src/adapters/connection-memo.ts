@@ -19,10 +19,10 @@ const MEMO_KEY = Symbol('routing-controllers-oidc connection memo');
 type Connection = { [MEMO_KEY]?: Remembered };
 
 /**
- * Keeps, on each connection, the last `Authorization` header that the in-memory cache had and the
- * hit it returned. A client on a keep-alive connection sends the same header with every request.
- * Those requests then skip reading the token, hashing it and looking it up, for as long as the
- * cache confirms that a new lookup would return the same hit.
+ * Keeps, on each connection, the last `Authorization` header, its token's cache keys and, when the
+ * in-memory cache had the token, the hit. A client on a keep-alive connection sends the same header
+ * with every request. Those requests then skip reading and hashing the token, and skip the lookup
+ * too while the cache confirms that a new lookup would return the same hit.
  *
  * The header is kept exactly as received, so another header on the same connection, however
  * similar, is looked up as usual. What is kept goes with the connection, one entry per connection.

@@ -132,20 +132,14 @@ export class RequestAuthenticator {
     // The token of a header that this connection sent before needs no new digest.
     const keys = (header === undefined ? undefined : this.memo?.cacheKeys(exchange.request, header)) ?? cache.keysFor(token);
     const known = cache.lookupInMemory(token, keys);
+    if (header !== undefined) {
+      this.memo?.keep(exchange.request, header, keys, known?.kind === 'hit' ? known : undefined);
+    }
     if (known !== undefined) {
-      if (header !== undefined) {
-        this.memo?.keep(exchange.request, header, keys, known.kind === 'hit' ? known : undefined);
-      }
       return this.settle(cache, token, known);
     }
     // Other stores are asked only about tokens with the three parts of a JWS, so most malformed ones cost no round trip.
-    if (!looksLikeJws(token)) {
-      return this.verifier.verify(token);
-    }
-    if (header !== undefined) {
-      this.memo?.keep(exchange.request, header, keys);
-    }
-    return this.lookUpAndSettle(cache, token, keys);
+    return looksLikeJws(token) ? this.lookUpAndSettle(cache, token, keys) : this.verifier.verify(token);
   }
 
   private async lookUpAndSettle(cache: VerifiedTokenCache, token: string, keys: string[]): Promise<VerifiedToken> {

@@ -18,7 +18,7 @@ interface MemoryEntry {
 export interface MemoryReadStamp {
   readonly store: object;
   readonly version: number;
-  /** The earliest expiry, in `Date.now()` milliseconds, of the entries found; `Infinity` for none. */
+  /** The earliest expiry of the entries found, in `Date.now()` milliseconds, or `Infinity` when none expires. */
   readonly until: number;
 }
 
@@ -93,7 +93,7 @@ export class TokenCache implements CacheProtocol {
    * Checks that the read that returned `stamp` would still return the same values: nothing was
    * written to, removed from or cleared in this store since, and no entry it found has expired.
    *
-   * @param now the time in `Date.now()` milliseconds, for a caller that has just read it.
+   * @param now the current time in `Date.now()` milliseconds, passed by a caller that has just read it.
    */
   isCurrent(stamp: MemoryReadStamp, now = Date.now()): boolean {
     return stamp.store === this.memory && stamp.version === this.memory.version && now <= stamp.until;

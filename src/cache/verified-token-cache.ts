@@ -145,7 +145,7 @@ export class VerifiedTokenCache {
     return [verifiedTokenKey(this.settings.namespace, token, digest), revokedTokenKey(token, digest)];
   }
 
-  // Values of the default in-memory store are frozen already; those of other stores are frozen here.
+  // Values of the default in-memory store are frozen already, and those of other stores are frozen here.
   private judge(values: readonly unknown[], freeze: boolean): CacheLookup {
     if (values[1] !== undefined && values[1] !== null) {
       return { kind: 'revoked' };

@@ -70,7 +70,7 @@ export function isCanonicalBase64url(part: string): boolean {
 const HEADER_MEMO_SIZE = 64;
 const decodedHeaders = new Map<string, ProtectedHeaderParameters>();
 
-// Returns the frozen header that `part` decodes to; a header that fails to decode is not kept.
+// Returns the frozen header that `part` decodes to. A header that fails to decode is not kept.
 function decodeHeader(part: string): ProtectedHeaderParameters {
   let header = decodedHeaders.get(part);
   if (header === undefined) {

@@ -3,13 +3,13 @@ import { errors as joseErrors, jwtVerify, type JWTPayload } from 'jose';
 import { freezeJson } from '../cache/json-value.js';
 import { DocumentLoadError } from '../discovery/fetch-json.js';
 import { mayIssue } from '../discovery/issuer-rules.js';
+import type { VerificationKey } from '../discovery/jwks.js';
 import type { ProviderDocuments } from '../discovery/provider-documents.js';
 import { warn, type LoggerProtocol } from '../logging/logger-protocol.js';
 import { isSupportedAlgorithm } from './algorithms.js';
 import type { Clock } from './clock.js';
 import { AuthError } from './errors.js';
 import { readKeyId, selectKey } from './key-selection.js';
-import type { VerificationKey } from '../discovery/jwks.js';
 import { claimRuleFailure, DEFAULT_CLAIM_RULES, type ClaimRules } from './claim-rules.js';
 import { keyServesIssuer, matchIssuer, type IssuerMatch } from './issuer-match.js';
 import { hasWellTypedClaims } from './registered-claims.js';
@@ -27,7 +27,7 @@ export interface TrustedProvider {
 
 /** The claims of a verified token and the provider that issued it. */
 export interface VerifiedToken {
-  /** Frozen, with every object and array inside: requests with the same token share them. */
+  /** The claims, frozen with every object and array inside, because requests with the same token share them. */
   claims: JWTPayload;
   provider: TrustedProvider;
 }
@@ -65,22 +65,20 @@ export class TokenVerifier {
    * `provider_unavailable` when the issuer's documents cannot be loaded.
    */
   verify(token: string): Promise<VerifiedToken> {
-    let header: CheckedHeader;
-    let candidates: TrustedProvider[];
     try {
-      ({ header, candidates } = this.route(token));
-      // Usually one provider may issue the token and its documents and key are at hand: then jose
+      const { header, candidates } = this.route(token);
+      // Usually one provider may issue the token and its documents and key are at hand. Then jose
       // is called at once, without a wait for each document.
       const ready = candidates.length === 1 ? this.readyKey(candidates[0], header) : undefined;
-      if (ready !== undefined) {
-        return this.verifyWith(candidates[0], token, header, ready.match, ready.key).catch((error: unknown) => {
-          throw this.toAuthError(error);
-        });
+      if (ready === undefined) {
+        return this.verifyLoading(token, header, candidates);
       }
+      return this.verifyWith(candidates[0], token, header, ready.match, ready.key).catch((error: unknown) => {
+        throw this.toAuthError(error);
+      });
     } catch (error) {
       return Promise.reject(this.toAuthError(error));
     }
-    return this.verifyLoading(token, header, candidates);
   }
 
   // Reads the token's header and `iss`, and returns the providers that may have issued it.
