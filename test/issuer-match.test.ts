@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 
 import type { IssuerExpectation } from '../src/discovery/issuer-rules.js';
-import { keyServesIssuer, matchIssuer } from '../src/verification/issuer-match.js';
+import { keyServesIssuer, matchIssuer, soleIssuer } from '../src/verification/issuer-match.js';
 
 const TENANT = '00000000-0000-0000-0000-00000000000a';
 const V2_TEMPLATE = 'https://login.microsoftonline.com/{tenantid}/v2.0';
@@ -91,6 +91,35 @@ describe('matchIssuer', () => {
         expect(matchIssuer(expectation(), V2_TEMPLATE, issuer)).to.equal(undefined);
       });
     }
+  });
+});
+
+describe('soleIssuer', () => {
+  const declared = 'https://id.example.com';
+  const others = ['https://id.example.com/', 'id.example.com', 'https://other.example.com', `https://login.microsoftonline.com/${TENANT}/v2.0`];
+
+  const single: Array<[string, IssuerExpectation, string]> = [
+    ['declared issuer', expectation(), declared],
+    ['same-origin issuer', expectation({ sameOriginIssuer: true }), declared],
+    ['token issuer', expectation({ tokenIssuer: 'https://public.example.com' }), 'https://public.example.com'],
+    ['tenant-specific document of a multi-tenant provider', expectation({ multiTenant: true }), declared],
+  ];
+  for (const [name, rule, sole] of single) {
+    it(`names the one issuer of ${name}`, () => {
+      expect(soleIssuer(rule, declared)).to.equal(sole);
+      expect(matchIssuer(rule, declared, sole), 'sole issuer matches').to.deep.equal({});
+      for (const other of others.filter((issuer) => issuer !== sole)) {
+        expect(matchIssuer(rule, declared, other), other).to.equal(undefined);
+      }
+    });
+  }
+
+  it('names none for schemeless issuer', () => {
+    expect(soleIssuer(expectation({ schemelessIssuer: true }), 'https://accounts.google.com')).to.equal(undefined);
+  });
+
+  it('names none for tenant template', () => {
+    expect(soleIssuer(expectation({ multiTenant: true }), V2_TEMPLATE)).to.equal(undefined);
   });
 });
 

@@ -1,6 +1,7 @@
 import { expect } from 'chai';
-import type { JWTPayload } from 'jose';
+import { CompactSign, type JWTPayload } from 'jose';
 
+import type { IssuerExpectation } from '../src/discovery/issuer-rules.js';
 import { ProviderDocuments } from '../src/discovery/provider-documents.js';
 import { AuthError } from '../src/verification/errors.js';
 import { TokenVerifier, type TrustedProvider, type VerifierSettings } from '../src/verification/token-verifier.js';
@@ -38,9 +39,9 @@ describe('TokenVerifier', () => {
     logger = new CountingLogger();
   });
 
-  function providerFor(discoveryUrl: string, audiences: readonly string[] = [AUDIENCE]): TrustedProvider {
+  function providerFor(discoveryUrl: string, audiences: readonly string[] = [AUDIENCE], rule: Partial<IssuerExpectation> = {}): TrustedProvider {
     const documents = new ProviderDocuments(
-      { discoveryUrl, sameOriginIssuer: false },
+      { discoveryUrl, sameOriginIssuer: false, ...rule },
       DOCUMENT_SETTINGS,
       clock,
       logger,
@@ -189,6 +190,58 @@ describe('TokenVerifier', () => {
 
       expect(await failureCode(verifierFor(), token)).to.equal('invalid_token');
       expect(issuer.requests.length).to.equal(before);
+    });
+  });
+
+  describe('documents at hand', () => {
+    // After one token, the documents are fresh and the key is imported, so jose is called at once.
+    async function warmVerifier(providers?: TrustedProvider[]): Promise<TokenVerifier> {
+      const verifier = verifierFor(providers);
+      await verifier.verify(await signValid());
+      return verifier;
+    }
+
+    it('accepts next token without fetching', async () => {
+      const verifier = await warmVerifier();
+      const before = issuer.requests.length;
+
+      const verified = await verifier.verify(await signValid({ sub: 'user-2' }));
+
+      expect(verified.claims.sub).to.equal('user-2');
+      expect(issuer.requests.length).to.equal(before);
+    });
+
+    it('rejects every other iss without fetching', async () => {
+      const verifier = await warmVerifier();
+      const before = issuer.requests.length;
+      const values: unknown[] = ['https://login.example.com', `${issuer.issuer}/`, issuer.issuer.toUpperCase(), '', 42, [issuer.issuer], null];
+
+      for (const iss of values) {
+        expect(await failureCode(verifier, await signValid({ iss } as JWTPayload)), JSON.stringify(iss)).to.equal('invalid_token');
+      }
+      expect(await failureCode(verifier, await signValid({ iss: undefined })), 'no iss').to.equal('invalid_token');
+      expect(issuer.requests.length).to.equal(before);
+    });
+
+    it('rejects signed payload that is not JSON object', async () => {
+      const verifier = await warmVerifier();
+      const key = issuer.keys[0];
+
+      for (const payload of ['not json', '["claims"]', '"text"', 'null']) {
+        const token = await new CompactSign(Buffer.from(payload)).setProtectedHeader({ alg: key.alg, kid: key.kid }).sign(key.privateKey);
+        expect(await failureCode(verifier, token), payload).to.equal('invalid_token');
+      }
+    });
+
+    it('accepts only configured token issuer', async () => {
+      const tokenIssuer = 'https://public.example.com';
+      const verifier = verifierFor([providerFor(issuer.discoveryUrl, [AUDIENCE], { tokenIssuer })]);
+      await verifier.verify(await signValid({ iss: tokenIssuer }));
+
+      const verified = await verifier.verify(await signValid({ iss: tokenIssuer, sub: 'user-2' }));
+
+      expect(verified.claims.sub).to.equal('user-2');
+      expect(await failureCode(verifier, await signValid()), 'document issuer').to.equal('invalid_token');
     });
   });
 

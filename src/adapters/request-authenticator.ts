@@ -116,12 +116,13 @@ export class RequestAuthenticator {
 
   // Returns the verified token itself when the in-memory cache has it, otherwise a promise of it.
   private verify(exchange: HttpExchange): VerifiedToken | Promise<VerifiedToken> {
-    const header = this.memoHeader(exchange);
+    const lines = exchange.authorizationHeaderCount();
+    const header = this.memo === undefined ? undefined : this.memoHeader(exchange, lines);
     const recalled = header === undefined ? undefined : this.memo?.recall(exchange.request, header);
     if (recalled !== undefined) {
       return recalled;
     }
-    const token = this.readToken(exchange);
+    const token = this.readToken(exchange, lines);
     if (token === undefined) {
       throw new AuthError('missing_token');
     }
@@ -160,19 +161,19 @@ export class RequestAuthenticator {
   }
 
   // The header that the connection memo may look up: the value the token is read from, when the
-  // request sent at most one `Authorization` line and no query token beside it. Any other request
-  // reads its token, and fails, as usual.
-  private memoHeader(exchange: HttpExchange): string | undefined {
+  // request sent at most one `Authorization` line (`lines`) and no query token beside it. Any other
+  // request reads its token, and fails, as usual.
+  private memoHeader(exchange: HttpExchange, lines: number): string | undefined {
     const header = exchange.authorizationHeader();
-    if (header === undefined || exchange.authorizationHeaderCount() > 1) {
+    if (header === undefined || lines > 1) {
       return undefined;
     }
     return this.settings.allowQueryToken && exchange.queryToken() !== undefined ? undefined : header;
   }
 
   // RFC 6750 section 2: a client uses one way of sending the token, so two at once is a malformed request.
-  private readToken(exchange: HttpExchange): string | undefined {
-    if (exchange.authorizationHeaderCount() > 1) {
+  private readToken(exchange: HttpExchange, lines: number): string | undefined {
+    if (lines > 1) {
       throw new AuthError('invalid_request');
     }
     const fromHeader = extractBearerToken(exchange.authorizationHeader(), this.settings.maxTokenLength);

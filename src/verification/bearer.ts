@@ -1,4 +1,5 @@
 import { AuthError } from './errors.js';
+import { isCompactJws } from './token-parts.js';
 
 // RFC 6750 section 2.1: the scheme is case-insensitive and followed by one or more spaces.
 const BEARER_PREFIX = /^bearer +/i;
@@ -30,7 +31,9 @@ export function extractBearerToken(header: string | undefined, maxLength: number
  * @throws {AuthError} `invalid_token` otherwise; the length is checked first.
  */
 export function checkTokenCharacters(token: string, maxLength: number): string {
-  if (token.length > maxLength || !B64TOKEN.test(token)) {
+  // A compact JWS, the usual token, uses b64token characters only. Its check is tried first, because
+  // the verifier then finds the token already checked.
+  if (token.length > maxLength || !(isCompactJws(token) || B64TOKEN.test(token))) {
     throw new AuthError('invalid_token');
   }
   return token;

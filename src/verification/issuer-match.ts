@@ -27,6 +27,21 @@ export function matchIssuer(expectation: IssuerExpectation, declared: string, is
   return undefined;
 }
 
+/**
+ * Returns the one `iss` that {@link matchIssuer} accepts for a provider whose document declared
+ * `declared`, or `undefined` when it accepts more than one: an issuer template matches every
+ * tenant, and a schemeless issuer matches with and without its scheme.
+ */
+export function soleIssuer(expectation: IssuerExpectation, declared: string): string | undefined {
+  if (expectation.tokenIssuer !== undefined) {
+    return expectation.tokenIssuer;
+  }
+  if (declared.includes(TENANT_PLACEHOLDER) || expectation.schemelessIssuer === true) {
+    return undefined;
+  }
+  return declared;
+}
+
 function matchTemplate(template: string, issuer: string): IssuerMatch | undefined {
   const [before, after] = template.split(TENANT_PLACEHOLDER);
   if (!issuer.startsWith(before) || !issuer.endsWith(after)) {

@@ -1,20 +1,36 @@
-import type { JWTPayload, ProtectedHeaderParameters } from 'jose';
+import type { ProtectedHeaderParameters } from 'jose';
 
 import { freezeJson } from '../cache/json-value.js';
 import { AuthError } from './errors.js';
 
-/** The unverified header and payload of a compact JWS, read only to choose the provider and key. */
-export interface UnverifiedToken {
+/** A token with the shape of a compact JWS: its decoded header, and its payload still encoded. */
+export interface CompactJws {
   header: ProtectedHeaderParameters;
-  payload: JWTPayload;
-  issuer: string;
+  /** The payload segment in base64url, decoded by {@link readIssuer} only when `iss` must choose the provider. */
+  payloadPart: string;
 }
 
 const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
 
+// The bearer check and the verifier check the same token one after the other. The last token that
+// passed is kept, so the second check compares two strings instead of scanning every character again.
+let lastCompactJws = '';
+
+/** Tells whether `token` is three non-empty, dot-separated segments of base64url characters. */
+export function isCompactJws(token: string): boolean {
+  if (token === lastCompactJws) {
+    return true;
+  }
+  if (!COMPACT_JWS.test(token)) {
+    return false;
+  }
+  lastCompactJws = token;
+  return true;
+}
+
 /**
  * Tells whether `token` has the three non-empty, dot-separated parts of a compact JWS. It does not
- * check their characters, which {@link decodeUnverified} does, so it costs less than a full scan.
+ * check their characters, which {@link readCompactJws} does, so it costs less than a full scan.
  */
 export function looksLikeJws(token: string): boolean {
   const first = token.indexOf('.');
@@ -23,26 +39,37 @@ export function looksLikeJws(token: string): boolean {
 }
 
 /**
- * Decodes a compact JWS without verifying it.
+ * Reads a compact JWS without verifying it: checks its shape and decodes its header.
  *
  * @throws {AuthError} `invalid_token` when the token is not three base64url segments in their
- * canonical spelling, the header or payload is not a JSON object, or the payload has no string `iss`.
+ * canonical spelling, or the header is not a JSON object.
  */
-export function decodeUnverified(token: string): UnverifiedToken {
-  if (!COMPACT_JWS.test(token)) {
+export function readCompactJws(token: string): CompactJws {
+  if (!isCompactJws(token)) {
     throw new AuthError('invalid_token');
   }
-  const [headerPart, payloadPart, signaturePart] = token.split('.');
-  // jose decodes the signature itself, so it is only checked for its canonical spelling here.
-  if (!isCanonicalBase64url(signaturePart)) {
+  const first = token.indexOf('.');
+  const second = token.indexOf('.', first + 1);
+  const payloadPart = token.slice(first + 1, second);
+  // jose decodes the payload and the signature, and readIssuer decodes the payload when it is needed.
+  // Here both are only checked for their canonical spelling.
+  if (!isCanonicalBase64url(payloadPart) || !isCanonicalBase64url(token.slice(second + 1))) {
     throw new AuthError('invalid_token');
   }
-  const header = decodeHeader(headerPart);
-  const payload = jsonObject(canonicalBytes(payloadPart)) as JWTPayload;
+  return { header: decodeHeader(token.slice(0, first)), payloadPart };
+}
+
+/**
+ * Decodes the payload segment of a compact JWS without verifying it and returns its `iss`.
+ *
+ * @throws {AuthError} `invalid_token` when the payload is not a JSON object with a non-empty string `iss`.
+ */
+export function readIssuer(payloadPart: string): string {
+  const payload = jsonObject(canonicalBytes(payloadPart));
   if (typeof payload.iss !== 'string' || payload.iss.length === 0) {
     throw new AuthError('invalid_token');
   }
-  return { header, payload, issuer: payload.iss };
+  return payload.iss;
 }
 
 const BASE64URL_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';

@@ -1,4 +1,4 @@
-import { errors as joseErrors, jwtVerify, type JWTPayload } from 'jose';
+import { errors as joseErrors, jwtVerify, type JWTPayload, type ProtectedHeaderParameters } from 'jose';
 
 import { freezeJson } from '../cache/json-value.js';
 import { DocumentLoadError } from '../discovery/fetch-json.js';
@@ -11,9 +11,9 @@ import type { Clock } from './clock.js';
 import { AuthError } from './errors.js';
 import { readKeyId, selectKey } from './key-selection.js';
 import { claimRuleFailure, DEFAULT_CLAIM_RULES, type ClaimRules } from './claim-rules.js';
-import { keyServesIssuer, matchIssuer, type IssuerMatch } from './issuer-match.js';
+import { keyServesIssuer, matchIssuer, soleIssuer, type IssuerMatch } from './issuer-match.js';
 import { hasWellTypedClaims } from './registered-claims.js';
-import { decodeUnverified } from './token-parts.js';
+import { readCompactJws, readIssuer } from './token-parts.js';
 
 /** A configured identity provider: where its documents are and which audiences it may issue for. */
 export interface TrustedProvider {
@@ -32,7 +32,7 @@ export interface VerifiedToken {
   provider: TrustedProvider;
 }
 
-/** The checked header of a token and the `iss` it claims. */
+/** The checked header of a token and the `iss` it claims, or the one `iss` its only possible provider accepts. */
 interface CheckedHeader {
   issuer: string;
   alg: string;
@@ -66,47 +66,68 @@ export class TokenVerifier {
    */
   verify(token: string): Promise<VerifiedToken> {
     try {
-      const { header, candidates } = this.route(token);
-      // Usually one provider may issue the token and its documents and key are at hand. Then jose
-      // is called at once, without a wait for each document.
-      const ready = candidates.length === 1 ? this.readyKey(candidates[0], header) : undefined;
-      if (ready === undefined) {
-        return this.verifyLoading(token, header, candidates);
-      }
-      return this.verifyWith(candidates[0], token, header, ready.match, ready.key).catch((error: unknown) => {
-        throw this.toAuthError(error);
-      });
+      const { header, payloadPart } = readCompactJws(token);
+      const { alg, kid } = this.checkHeader(header);
+      return this.verifySole(token, alg, kid) ?? this.verifyRouted(token, { issuer: readIssuer(payloadPart), alg, kid });
     } catch (error) {
       return Promise.reject(this.toAuthError(error));
     }
   }
 
-  // Reads the token's header and `iss`, and returns the providers that may have issued it.
-  private route(token: string): { header: CheckedHeader; candidates: TrustedProvider[] } {
-    const unverified = decodeUnverified(token);
-    const alg = unverified.header.alg;
+  private checkHeader(header: ProtectedHeaderParameters): { alg: string; kid: string } {
+    const alg = header.alg;
     if (!isSupportedAlgorithm(alg) || !this.settings.algorithms.includes(alg)) {
       throw new AuthError('invalid_token', { reason: 'alg is not an accepted algorithm' });
     }
-    const kid = readKeyId(unverified.header);
+    const kid = readKeyId(header);
     if (kid === undefined) {
       throw new AuthError('invalid_token', { reason: 'the header has no kid' });
     }
-    const candidates = this.providers.filter((provider) => mayIssue(provider.documents.expectation, unverified.issuer));
+    return { alg, kid };
+  }
+
+  // Usually one provider is configured, it accepts one `iss`, and its documents and key are at hand.
+  // Then jose is called at once, and only jose decodes the payload and compares its `iss`.
+  private verifySole(token: string, alg: string, kid: string): Promise<VerifiedToken> | undefined {
+    if (this.providers.length !== 1) {
+      return undefined;
+    }
+    const provider = this.providers[0];
+    const declared = provider.documents.issuerNow();
+    const issuer = declared === undefined ? undefined : soleIssuer(provider.documents.expectation, declared);
+    if (issuer === undefined) {
+      return undefined;
+    }
+    const header = { issuer, alg, kid };
+    const ready = this.readyKey(provider, header, declared);
+    return ready === undefined ? undefined : this.verifyWith(provider, token, header, ready.match, ready.key);
+  }
+
+  // Chooses the providers that may have issued a token with this `iss`. When there is one and its
+  // documents and key are at hand, jose is called at once; otherwise each document is awaited.
+  private verifyRouted(token: string, header: CheckedHeader): Promise<VerifiedToken> {
+    const candidates = this.providers.filter((provider) => mayIssue(provider.documents.expectation, header.issuer));
     if (candidates.length === 0) {
       throw new AuthError('invalid_token', { reason: 'no configured provider may issue this iss' });
     }
-    return { header: { issuer: unverified.issuer, alg, kid }, candidates };
+    const ready = candidates.length === 1 ? this.readyKey(candidates[0], header) : undefined;
+    if (ready === undefined) {
+      return this.verifyLoading(token, header, candidates);
+    }
+    return this.verifyWith(candidates[0], token, header, ready.match, ready.key);
   }
 
   // Returns the provider's matching issuer and imported key when its documents are fresh and the key is imported.
-  private readyKey(provider: TrustedProvider, header: CheckedHeader): { match: IssuerMatch; key: CryptoKey | Uint8Array } | undefined {
-    const issuer = provider.documents.issuerNow();
+  private readyKey(
+    provider: TrustedProvider,
+    header: CheckedHeader,
+    declared = provider.documents.issuerNow(),
+  ): { match: IssuerMatch; key: CryptoKey | Uint8Array } | undefined {
     const keys = provider.documents.keysNow(header.kid);
-    if (issuer === undefined || keys === undefined) {
+    if (declared === undefined || keys === undefined) {
       return undefined;
     }
-    const match = matchIssuer(provider.documents.expectation, issuer, header.issuer);
+    const match = matchIssuer(provider.documents.expectation, declared, header.issuer);
     if (match === undefined) {
       return undefined;
     }
@@ -141,18 +162,29 @@ export class TokenVerifier {
   }
 
   private async verifyWith(provider: TrustedProvider, token: string, header: CheckedHeader, match: IssuerMatch, key: CryptoKey | Uint8Array): Promise<VerifiedToken> {
-    const { issuer, alg, kid } = header;
-    const rules = provider.rules ?? DEFAULT_CLAIM_RULES;
-    const now = this.clock.now();
-    const { payload } = await jwtVerify(token, key, {
-      algorithms: [alg],
-      issuer,
-      audience: rules.audienceClaim === 'aud' ? [...provider.audiences] : undefined,
-      requiredClaims: ['exp'],
-      clockTolerance: this.settings.clockToleranceSeconds,
-      currentDate: new Date(now),
-    });
-    // jose checks that iat is a number but accepts one in the future; a token issued later than now is refused.
+    // jose's errors become AuthErrors here, so that a valid token waits for no further promise.
+    try {
+      const rules = provider.rules ?? DEFAULT_CLAIM_RULES;
+      const now = this.clock.now();
+      const { payload } = await jwtVerify(token, key, {
+        algorithms: [header.alg],
+        issuer: header.issuer,
+        // jose only reads the list.
+        audience: rules.audienceClaim === 'aud' ? (provider.audiences as string[]) : undefined,
+        requiredClaims: ['exp'],
+        clockTolerance: this.settings.clockToleranceSeconds,
+        currentDate: new Date(now),
+      });
+      this.checkClaims(payload, provider, rules, match, now);
+      this.logger.debug('Token verified', { iss: payload.iss, sub: payload.sub, kid: header.kid });
+      return { claims: freezeJson(payload), provider };
+    } catch (error) {
+      throw this.toAuthError(error);
+    }
+  }
+
+  // The checks jose leaves to the library: `iat` in the future, the types of registered claims, and the provider's claim rules.
+  private checkClaims(payload: JWTPayload, provider: TrustedProvider, rules: ClaimRules, match: IssuerMatch, now: number): void {
     if (typeof payload.iat === 'number' && payload.iat > now / 1000 + this.settings.clockToleranceSeconds) {
       throw new AuthError('invalid_token', { reason: 'iat is in the future' });
     }
@@ -163,8 +195,6 @@ export class TokenVerifier {
     if (broken !== undefined) {
       throw new AuthError('invalid_token', { reason: broken });
     }
-    this.logger.debug('Token verified', { iss: payload.iss, sub: payload.sub, kid });
-    return { claims: freezeJson(payload), provider };
   }
 
   private toAuthError(error: unknown): AuthError {
