@@ -1,5 +1,6 @@
 // Summarises the benchmark samples: medians per row, ratios to each framework's ceiling, the
-// targets with PASS or MISS, and the markdown printed on stdout.
+// targets with PASS or MISS, and the markdown printed on stdout. Ratios compare samples of the same
+// round, because the machine's speed can change between rounds for every row at once.
 import type { ColdStartResult } from './cold-start.js';
 import type { LoadSample } from './load.js';
 import type { MemoryResult } from './memory.js';
@@ -17,6 +18,7 @@ export interface RowSummary {
   serverCpuMicrosPerRequest: number;
   non2xx: number;
   errors: number;
+  /** The median over rounds of this row's requests per second divided by its ceiling's in the same round. */
   ratioToCeiling: number;
   samples: LoadSample[];
 }
@@ -39,21 +41,34 @@ export function median(values: number[]): number {
   return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 }
 
-/** Summarises each row's samples. A row's ratio divides its median requests per second by its ceiling's median. */
+/**
+ * Returns the median over rounds of `value` of a sample divided by `value` of the reference sample of
+ * the same round. `samples` and `reference` list one sample per round, in round order.
+ */
+export function pairedRatio(samples: LoadSample[], reference: LoadSample[], value: (sample: LoadSample) => number): number {
+  if (samples.length !== reference.length) {
+    throw new Error(`Cannot pair ${samples.length} samples with ${reference.length} reference samples: expected one of each per round.`);
+  }
+  return median(samples.map((sample, round) => value(sample) / value(reference[round])));
+}
+
+const requestsPerSecond = (sample: LoadSample): number => sample.requestsPerSecond;
+const serverCpu = (sample: LoadSample): number => sample.serverCpuMicrosPerRequest;
+
+/** Summarises each row's samples: medians over rounds, and the ratio to the row's ceiling. */
 export function summarise(rows: readonly Row[], samples: Map<string, LoadSample[]>): RowSummary[] {
-  const rps = new Map(rows.map((row) => [row.id, median(samples.get(row.id)!.map((sample) => sample.requestsPerSecond))]));
   return rows.map((row) => {
     const rowSamples = samples.get(row.id)!;
     return {
       id: row.id,
       label: row.label,
       ceiling: row.ceiling,
-      requestsPerSecond: rps.get(row.id)!,
+      requestsPerSecond: median(rowSamples.map(requestsPerSecond)),
       p99Ms: median(rowSamples.map((sample) => sample.p99Ms)),
-      serverCpuMicrosPerRequest: median(rowSamples.map((sample) => sample.serverCpuMicrosPerRequest)),
+      serverCpuMicrosPerRequest: median(rowSamples.map(serverCpu)),
       non2xx: rowSamples.reduce((sum, sample) => sum + sample.non2xx, 0),
       errors: rowSamples.reduce((sum, sample) => sum + sample.errors, 0),
-      ratioToCeiling: rps.get(row.id)! / rps.get(row.ceiling)!,
+      ratioToCeiling: pairedRatio(rowSamples, samples.get(row.ceiling)!, requestsPerSecond),
       samples: rowSamples,
     };
   });
@@ -62,8 +77,8 @@ export function summarise(rows: readonly Row[], samples: Map<string, LoadSample[
 // Judged on requests per second; the ratio of server CPU per request is printed beside it as a check on noise.
 function throughputTarget(summaries: RowSummary[], row: string, factor: number, reference: string): Target {
   const find = (id: string): RowSummary => summaries.find((summary) => summary.id === id)!;
-  const ratio = find(row).requestsPerSecond / find(reference).requestsPerSecond;
-  const cpuRatio = find(reference).serverCpuMicrosPerRequest / find(row).serverCpuMicrosPerRequest;
+  const ratio = pairedRatio(find(row).samples, find(reference).samples, requestsPerSecond);
+  const cpuRatio = pairedRatio(find(reference).samples, find(row).samples, serverCpu);
   return {
     description: `row ${row} >= ${factor.toFixed(2)} x row ${reference}`,
     measured: `${ratio.toFixed(2)} x (inverse ratio of server CPU per request: ${cpuRatio.toFixed(2)} x)`,
@@ -97,7 +112,7 @@ export function evaluateTargets(summaries: RowSummary[], coldStart: ColdStartRes
 /** Formats the comparison table as markdown. */
 export function formatTable(summaries: RowSummary[], options: BenchOptions): string {
   const lines = [
-    `| row | server | requests/s (median of ${options.rounds}) | p99 ms (median) | server CPU µs/request (median) | non-2xx | errors | ratio to ceiling |`,
+    `| row | server | requests/s (median of ${options.rounds}) | p99 ms (median) | server CPU µs/request (median) | non-2xx | errors | ratio to ceiling (median of rounds) |`,
     '|---|---|---|---|---|---|---|---|',
   ];
   for (const summary of summaries) {

@@ -1,7 +1,7 @@
 // The comparison benchmark: each row's server runs in a child process on 127.0.0.1 and is driven
 // by autocannon from this process, all rows with the same route and the same RS256 token from one
-// local issuer. Rows run round-robin in each round, each run after an unmeasured warm-up. Then the
-// cold-start and memory measurements run. Prints a markdown table and target lines on stdout,
+// local issuer. Every server starts and gets an unmeasured warm-up first, then each round measures
+// the rows one after another. Then the cold-start and memory measurements run. Prints a markdown table and target lines on stdout,
 // progress on stderr, and writes JSON results. Exits with 1 when any request failed (non-2xx or a
 // connection error) or a measurement could not run. A missed target does not change the exit code.
 // Usage: node build/bench/run.js --help
@@ -15,34 +15,46 @@ import { promisify } from 'node:util';
 import { redisAnswers } from '../test/support/redis.js';
 import { TestIssuer } from '../test/support/test-issuer.js';
 import { endpointsOf, measureColdStart, type ColdStartResult } from './cold-start.js';
-import { clearRedisNamespace, measure, startServer, stopServer, type LoadSample } from './load.js';
+import { clearRedisNamespace, measure, startServer, stopServer, type LoadSample, type ServerProcess } from './load.js';
 import type { MemoryResult } from './memory.js';
 import { parseOptions, USAGE, type BenchOptions } from './options.js';
 import { evaluateTargets, formatFindings, formatTable, summarise, type RowSummary, type Target } from './report.js';
-import { AUDIENCE, ROWS, type Row, type ServerConfig } from './rows.js';
+import { AUDIENCE, ROWS, type ServerConfig } from './rows.js';
 
 const RESULTS_FOLDER = path.resolve(__dirname, '../../bench/results');
 const MEMORY_TIMEOUT_MS = 600_000;
 
 type ServerSettings = Omit<ServerConfig, 'kind'>;
 
-async function runRow(row: Row, settings: ServerSettings, token: string, options: BenchOptions): Promise<LoadSample> {
-  const server = await startServer({ ...settings, kind: row.kind });
+// Starts every row's server and warms each one up. The servers stay up for all rounds, so that one
+// round measures every row within about half a minute.
+async function startServers(settings: ServerSettings, token: string, options: BenchOptions): Promise<Map<string, ServerProcess>> {
+  const servers = new Map<string, ServerProcess>();
   try {
-    if (options.warmup > 0) {
-      await measure(server, token, options.warmup, options.connections);
+    for (const row of ROWS) {
+      const server = await startServer({ ...settings, kind: row.kind });
+      servers.set(row.id, server);
+      if (options.warmup > 0) {
+        await measure(server, token, options.warmup, options.connections);
+      }
     }
-    return await measure(server, token, options.duration, options.connections);
-  } finally {
-    await stopServer(server);
+    return servers;
+  } catch (error) {
+    await stopServers(servers);
+    throw error;
   }
 }
 
-async function runRounds(settings: ServerSettings, token: string, options: BenchOptions): Promise<Map<string, LoadSample[]>> {
+async function stopServers(servers: Map<string, ServerProcess>): Promise<void> {
+  await Promise.all([...servers.values()].map((server) => stopServer(server)));
+}
+
+// Every other round runs the rows in reverse order, so that no row always follows the same row.
+async function runRounds(servers: Map<string, ServerProcess>, token: string, options: BenchOptions): Promise<Map<string, LoadSample[]>> {
   const samples = new Map<string, LoadSample[]>(ROWS.map((row) => [row.id, []]));
   for (let round = 1; round <= options.rounds; round += 1) {
-    for (const row of ROWS) {
-      const sample = await runRow(row, settings, token, options);
+    for (const row of round % 2 === 1 ? ROWS : [...ROWS].reverse()) {
+      const sample = await measure(servers.get(row.id)!, token, options.duration, options.connections);
       samples.get(row.id)!.push(sample);
       const failures = sample.non2xx + sample.errors > 0 ? `, ${sample.non2xx} non-2xx, ${sample.errors} errors` : '';
       const cpu = `${sample.serverCpuMicrosPerRequest.toFixed(0)} µs server CPU per request`;
@@ -64,7 +76,12 @@ async function measureThroughput(options: BenchOptions): Promise<Map<string, Loa
   const redisNamespace = `rco-bench-${randomUUID()}`;
   const settings: ServerSettings = { issuers: [endpointsOf(issuer)], publicJwk: { ...issuer.keys[0].publicJwk }, redisUrl: options.redisUrl, redisNamespace };
   try {
-    return await runRounds(settings, token, options);
+    const servers = await startServers(settings, token, options);
+    try {
+      return await runRounds(servers, token, options);
+    } finally {
+      await stopServers(servers);
+    }
   } finally {
     const remaining = await clearRedisNamespace(options.redisUrl, redisNamespace);
     console.error(`Cleared Redis namespace ${redisNamespace}: ${remaining} keys remain.`);
@@ -75,7 +92,8 @@ async function measureThroughput(options: BenchOptions): Promise<Map<string, Loa
 function describeRun(options: BenchOptions): string {
   const cpus = os.cpus();
   return (
-    `Benchmark: ${options.rounds} rounds, ${options.duration} s per run after a ${options.warmup} s warm-up, ${options.connections} connections;` +
+    `Benchmark: ${options.rounds} rounds of ${options.duration} s per row, ${options.connections} connections, after a ${options.warmup} s warm-up of each server;` +
+    ' the servers stay up across rounds, and every other round runs the rows in reverse order;' +
     ` Node ${process.version}, ${cpus.length} cores (${cpus[0]?.model ?? 'unknown CPU'}).` +
     ' autocannon runs in the parent process and competes with the server for the same cores.'
   );
