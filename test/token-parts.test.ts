@@ -1,3 +1,5 @@
+import { createRequire } from 'node:module';
+
 import { expect } from 'chai';
 
 import { AuthError } from '../src/verification/errors.js';
@@ -83,6 +85,7 @@ describe('readCompactJws', () => {
       ['whitespace', `${header}. ${payload}.${signature}`],
       ['non-JSON header', `${segment('not json')}.${payload}.${signature}`],
       ['header that is array', token([HEADER], PAYLOAD)],
+      ['byte order mark before payload', `${header}.${Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(JSON.stringify(PAYLOAD))]).toString('base64url')}.${signature}`],
     ];
 
     for (const [label, value] of cases) {
@@ -157,6 +160,16 @@ describe('readIssuer', () => {
 });
 
 describe('isCompactJws', () => {
+  it('rejects empty string first', () => {
+    // A new copy of the module has not seen any token yet.
+    const load = createRequire(__filename);
+    const modulePath = load.resolve('../src/verification/token-parts.js');
+    delete load.cache[modulePath];
+    const fresh = load(modulePath) as { isCompactJws: typeof isCompactJws };
+
+    expect(fresh.isCompactJws('')).to.equal(false);
+  });
+
   it('accepts three base64url segments', () => {
     expect(isCompactJws(token(HEADER, PAYLOAD))).to.equal(true);
   });
@@ -164,6 +177,7 @@ describe('isCompactJws', () => {
   it('accepts an equal token built apart', () => {
     expect(isCompactJws(token(HEADER, PAYLOAD)), 'first').to.equal(true);
     expect(isCompactJws(token(HEADER, PAYLOAD)), 'second').to.equal(true);
+    expect(isCompactJws(token(HEADER, PAYLOAD)), 'third').to.equal(true);
   });
 
   it('rejects malformed token after a good one', () => {
@@ -173,6 +187,7 @@ describe('isCompactJws', () => {
 
     expect(isCompactJws(bad), 'same length').to.equal(false);
     expect(isCompactJws(`${good}.`), 'longer').to.equal(false);
+    expect(isCompactJws(''), 'empty').to.equal(false);
   });
 });
 

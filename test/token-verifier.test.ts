@@ -233,6 +233,16 @@ describe('TokenVerifier', () => {
       }
     });
 
+    it('rejects byte order mark before payload', async () => {
+      const key = issuer.keys[0];
+      const claims = JSON.stringify({ iss: issuer.issuer, sub: 'user-1', aud: AUDIENCE, iat: START_SECONDS, exp: START_SECONDS + 600 });
+      const payload = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(claims)]);
+      const token = await new CompactSign(payload).setProtectedHeader({ alg: key.alg, kid: key.kid }).sign(key.privateKey);
+
+      expect(await failureCode(verifierFor(), token), 'documents loading').to.equal('invalid_token');
+      expect(await failureCode(await warmVerifier(), token), 'documents at hand').to.equal('invalid_token');
+    });
+
     it('accepts only configured token issuer', async () => {
       const tokenIssuer = 'https://public.example.com';
       const verifier = verifierFor([providerFor(issuer.discoveryUrl, [AUDIENCE], { tokenIssuer })]);

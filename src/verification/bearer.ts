@@ -31,8 +31,8 @@ export function extractBearerToken(header: string | undefined, maxLength: number
  * @throws {AuthError} `invalid_token` otherwise; the length is checked first.
  */
 export function checkTokenCharacters(token: string, maxLength: number): string {
-  // A compact JWS, the usual token, uses b64token characters only. Its check is tried first, because
-  // the verifier then finds the token already checked.
+  // A compact JWS, the usual token, uses b64token characters only. Its check is tried first, so that
+  // the verifier's check of the same token right after costs no second scan.
   if (token.length > maxLength || !(isCompactJws(token) || B64TOKEN.test(token))) {
     throw new AuthError('invalid_token');
   }

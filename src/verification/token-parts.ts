@@ -11,14 +11,19 @@ export interface CompactJws {
 }
 
 const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
+// The UTF-8 byte order mark (EF BB BF) in base64url. Three bytes make exactly four characters, so a
+// segment starts with these characters exactly when its bytes start with the mark.
+const BYTE_ORDER_MARK = '77u_';
 
-// The bearer check and the verifier check the same token one after the other. The last token that
-// passed is kept, so the second check compares two strings instead of scanning every character again.
-let lastCompactJws = '';
+// The bearer check and the verifier usually check the same token one after the other. The token
+// that passed last is kept until an equal string is checked, which then costs a string comparison
+// instead of a scan of every character.
+let lastCompactJws: string | undefined;
 
 /** Tells whether `token` is three non-empty, dot-separated segments of base64url characters. */
 export function isCompactJws(token: string): boolean {
   if (token === lastCompactJws) {
+    lastCompactJws = undefined;
     return true;
   }
   if (!COMPACT_JWS.test(token)) {
@@ -42,7 +47,7 @@ export function looksLikeJws(token: string): boolean {
  * Reads a compact JWS without verifying it: checks its shape and decodes its header.
  *
  * @throws {AuthError} `invalid_token` when the token is not three base64url segments in their
- * canonical spelling, or the header is not a JSON object.
+ * canonical spelling, the payload starts with a byte order mark, or the header is not a JSON object.
  */
 export function readCompactJws(token: string): CompactJws {
   if (!isCompactJws(token)) {
@@ -54,6 +59,11 @@ export function readCompactJws(token: string): CompactJws {
   // jose decodes the payload and the signature, and readIssuer decodes the payload when it is needed.
   // Here both are only checked for their canonical spelling.
   if (!isCanonicalBase64url(payloadPart) || !isCanonicalBase64url(token.slice(second + 1))) {
+    throw new AuthError('invalid_token');
+  }
+  // jose drops a UTF-8 byte order mark before the payload's JSON, and readIssuer does not. Rejecting
+  // it here keeps one answer for such a token whichever of them decodes it.
+  if (payloadPart.startsWith(BYTE_ORDER_MARK)) {
     throw new AuthError('invalid_token');
   }
   return { header: decodeHeader(token.slice(0, first)), payloadPart };
