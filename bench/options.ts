@@ -14,6 +14,9 @@ export interface BenchOptions {
   output: string;
 }
 
+/** The minimum number of rounds for judging the throughput targets; a smaller run prints them as N/A. */
+export const MIN_JUDGED_ROUNDS = 3;
+
 export const USAGE = `Usage: node build/bench/run.js [options]
   --duration SECONDS      length of each measured run (env BENCH_DURATION, default 3)
   --warmup SECONDS        unmeasured load on each server before the first round (env BENCH_WARMUP, default 2)
@@ -21,44 +24,79 @@ export const USAGE = `Usage: node build/bench/run.js [options]
   --rounds N              rounds over all rows (env BENCH_ROUNDS, default 10)
   --memory-tokens N       distinct tokens of the memory measurement (env BENCH_MEMORY_TOKENS, default 1000000)
   --output FILE           JSON results (default bench/results/latest.json)
-  --smoke                 one round of one second per row and 20000 memory tokens; results in bench/results/smoke.json
-Redis is REDIS_URL, by default redis://127.0.0.1:6379.`;
+  --smoke                 one round of one second per row after a 0.5 s warm-up, and 20000 memory
+                          tokens; results in bench/results/smoke.json
+A ratio is the median over rounds of the two rows' ratio within the same round. The throughput
+targets are judged from ${MIN_JUDGED_ROUNDS} rounds and the memory target from 1000000 tokens; smaller runs print N/A.
+A missed target does not change the exit code. Redis is REDIS_URL, by default redis://127.0.0.1:6379.`;
 
-// Upper bounds keep every load run finite whatever is passed in.
-function bounded(name: string, raw: string | undefined, fallback: number, min: number, max: number): number {
-  if (raw === undefined || raw === '') {
+/** A command line or environment setting that the benchmark cannot run with. */
+export class OptionsError extends Error {
+  constructor(message: string) {
+    super(`${message}\n${USAGE}`);
+    this.name = 'OptionsError';
+  }
+}
+
+const DECIMAL = /^\d+(\.\d+)?$/;
+
+// Upper bounds keep every load run finite whatever is passed in. An empty environment variable counts as unset.
+function bounded(name: string, source: string, raw: string | undefined, fallback: number, range: { min: number; max: number; integer?: boolean }): number {
+  if (raw === undefined || (raw === '' && source.startsWith('BENCH_'))) {
     return fallback;
   }
   const value = Number(raw);
-  if (!Number.isFinite(value) || value < min || value > max) {
-    throw new Error(`Invalid ${name} '${raw}': expected a number from ${min} to ${max}.\n${USAGE}`);
+  const kind = range.integer === true ? 'a whole number' : 'a number';
+  if (!DECIMAL.test(raw) || value < range.min || value > range.max || (range.integer === true && !Number.isInteger(value))) {
+    throw new OptionsError(`Invalid ${name} '${raw}' from ${source}: expected ${kind} from ${range.min} to ${range.max}.`);
   }
   return value;
 }
 
+// Reads one option from the command line, else from its BENCH_* variable, naming where it came from.
+function setting(values: Record<string, unknown>, env: NodeJS.ProcessEnv, option: string, variable: string): [string, string | undefined] {
+  const fromLine = values[option] as string | undefined;
+  return fromLine === undefined ? [variable, env[variable]] : [`--${option}`, fromLine];
+}
+
+function parseLine(argv: string[]): Record<string, unknown> {
+  try {
+    const { values } = parseArgs({
+      args: argv,
+      options: {
+        smoke: { type: 'boolean', default: false },
+        duration: { type: 'string' },
+        warmup: { type: 'string' },
+        connections: { type: 'string' },
+        rounds: { type: 'string' },
+        'memory-tokens': { type: 'string' },
+        output: { type: 'string' },
+      },
+    });
+    return values;
+  } catch (error) {
+    throw new OptionsError(`Invalid command line: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
+
 /** Parses command-line flags, falling back to BENCH_* environment variables and then to defaults. */
 export function parseOptions(argv: string[], env: NodeJS.ProcessEnv, resultsFolder: string): BenchOptions {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      smoke: { type: 'boolean', default: false },
-      duration: { type: 'string' },
-      warmup: { type: 'string' },
-      connections: { type: 'string' },
-      rounds: { type: 'string' },
-      'memory-tokens': { type: 'string' },
-      output: { type: 'string' },
-    },
-  });
+  const values = parseLine(argv);
   const smoke = values.smoke === true;
+  const read = (option: string, variable: string, fallback: number, range: { min: number; max: number; integer?: boolean }): number =>
+    bounded(option, ...setting(values, env, option, variable), fallback, range);
+  const output = values.output as string | undefined;
+  if (output === '') {
+    throw new OptionsError('Invalid output \'\' from --output: expected a file path.');
+  }
   return {
     smoke,
-    duration: bounded('duration', values.duration ?? env.BENCH_DURATION, smoke ? 1 : 3, 0.5, 600),
-    warmup: bounded('warmup', values.warmup ?? env.BENCH_WARMUP, smoke ? 0.5 : 2, 0, 60),
-    connections: Math.round(bounded('connections', values.connections ?? env.BENCH_CONNECTIONS, 10, 1, 1000)),
-    rounds: Math.round(bounded('rounds', values.rounds ?? env.BENCH_ROUNDS, smoke ? 1 : 10, 1, 50)),
-    memoryTokens: Math.round(bounded('memory-tokens', values['memory-tokens'] ?? env.BENCH_MEMORY_TOKENS, smoke ? 20_000 : 1_000_000, 2000, 10_000_000)),
+    duration: read('duration', 'BENCH_DURATION', smoke ? 1 : 3, { min: 0.5, max: 600 }),
+    warmup: read('warmup', 'BENCH_WARMUP', smoke ? 0.5 : 2, { min: 0, max: 60 }),
+    connections: read('connections', 'BENCH_CONNECTIONS', 10, { min: 1, max: 1000, integer: true }),
+    rounds: read('rounds', 'BENCH_ROUNDS', smoke ? 1 : 10, { min: 1, max: 50, integer: true }),
+    memoryTokens: read('memory-tokens', 'BENCH_MEMORY_TOKENS', smoke ? 20_000 : 1_000_000, { min: 2000, max: 10_000_000, integer: true }),
     redisUrl: env.REDIS_URL ?? 'redis://127.0.0.1:6379',
-    output: values.output ?? `${resultsFolder}/${smoke ? 'smoke' : 'latest'}.json`,
+    output: output ?? `${resultsFolder}/${smoke ? 'smoke' : 'latest'}.json`,
   };
 }

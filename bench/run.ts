@@ -17,7 +17,7 @@ import { TestIssuer } from '../test/support/test-issuer.js';
 import { endpointsOf, measureColdStart, type ColdStartResult } from './cold-start.js';
 import { clearRedisNamespace, measure, startServer, stopServer, type LoadSample, type ServerProcess } from './load.js';
 import type { MemoryResult } from './memory.js';
-import { parseOptions, USAGE, type BenchOptions } from './options.js';
+import { MIN_JUDGED_ROUNDS, OptionsError, parseOptions, USAGE, type BenchOptions } from './options.js';
 import { evaluateTargets, formatFindings, formatTable, summarise, type RowSummary, type Target } from './report.js';
 import { AUDIENCE, ROWS, type ServerConfig } from './rows.js';
 
@@ -122,7 +122,7 @@ async function main(): Promise<void> {
   const coldStart = await measureColdStart(options.redisUrl);
   const memory = await measureMemory(options.memoryTokens);
   const summaries = summarise(ROWS, samples);
-  const targets: Target[] = evaluateTargets(summaries, coldStart, memory);
+  const targets: Target[] = evaluateTargets(summaries, coldStart, memory, options.rounds >= MIN_JUDGED_ROUNDS);
   console.log(`${describeRun(options)}\n\n${formatTable(summaries, options)}\n\n${formatFindings(coldStart, memory, targets)}`);
   const environment = { node: process.version, cores: os.cpus().length, cpu: os.cpus()[0]?.model };
   await writeResults(options.output, { started: started.toISOString(), options, environment, rows: summaries, coldStart, memory, targets });
@@ -131,6 +131,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  console.error(error);
+  // A wrong option needs its message and the usage, not a stack trace.
+  console.error(error instanceof OptionsError ? error.message : error);
   process.exit(1);
 });
