@@ -40,23 +40,28 @@ export class OptionsError extends Error {
 
 const DECIMAL = /^\d+(\.\d+)?$/;
 
-// Upper bounds keep every load run finite whatever is passed in. An empty environment variable counts as unset.
-function bounded(name: string, source: string, raw: string | undefined, fallback: number, range: { min: number; max: number; integer?: boolean }): number {
-  if (raw === undefined || (raw === '' && source.startsWith('BENCH_'))) {
+/** The values a numeric option accepts. Upper bounds keep every load run finite whatever is passed in. */
+interface Range {
+  min: number;
+  max: number;
+  integer?: boolean;
+}
+
+// Returns an option's value from the command line, else from its BENCH_* variable, else `fallback`.
+// An empty variable counts as unset. An error names the flag or the variable the value came from.
+function numberOption(values: Record<string, unknown>, env: NodeJS.ProcessEnv, option: string, variable: string, fallback: number, range: Range): number {
+  const fromLine = values[option] as string | undefined;
+  const source = fromLine === undefined ? variable : `--${option}`;
+  const raw = fromLine ?? (env[variable] === '' ? undefined : env[variable]);
+  if (raw === undefined) {
     return fallback;
   }
   const value = Number(raw);
   const kind = range.integer === true ? 'a whole number' : 'a number';
   if (!DECIMAL.test(raw) || value < range.min || value > range.max || (range.integer === true && !Number.isInteger(value))) {
-    throw new OptionsError(`Invalid ${name} '${raw}' from ${source}: expected ${kind} from ${range.min} to ${range.max}.`);
+    throw new OptionsError(`Invalid ${option} '${raw}' from ${source}: expected ${kind} from ${range.min} to ${range.max}.`);
   }
   return value;
-}
-
-// Reads one option from the command line, else from its BENCH_* variable, naming where it came from.
-function setting(values: Record<string, unknown>, env: NodeJS.ProcessEnv, option: string, variable: string): [string, string | undefined] {
-  const fromLine = values[option] as string | undefined;
-  return fromLine === undefined ? [variable, env[variable]] : [`--${option}`, fromLine];
 }
 
 function parseLine(argv: string[]): Record<string, unknown> {
@@ -83,8 +88,7 @@ function parseLine(argv: string[]): Record<string, unknown> {
 export function parseOptions(argv: string[], env: NodeJS.ProcessEnv, resultsFolder: string): BenchOptions {
   const values = parseLine(argv);
   const smoke = values.smoke === true;
-  const read = (option: string, variable: string, fallback: number, range: { min: number; max: number; integer?: boolean }): number =>
-    bounded(option, ...setting(values, env, option, variable), fallback, range);
+  const read = (option: string, variable: string, fallback: number, range: Range): number => numberOption(values, env, option, variable, fallback, range);
   const output = values.output as string | undefined;
   if (output === '') {
     throw new OptionsError('Invalid output \'\' from --output: expected a file path.');

@@ -1,8 +1,8 @@
 // The comparison benchmark: each row's server runs in a child process on 127.0.0.1 and is driven
 // by autocannon from this process, all rows with the same route and the same RS256 token from one
 // local issuer. Every server starts and gets an unmeasured warm-up first, then each round measures
-// the rows one after another. Then the cold-start and memory measurements run. Prints a markdown table and target lines on stdout,
-// progress on stderr, and writes JSON results. Exits with 1 when any request failed (non-2xx or a
+// the rows one after another. Then the cold-start and memory measurements run. Prints a markdown
+// table and target lines on stdout, progress on stderr, and writes JSON results. Exits with 1 when any request failed (non-2xx or a
 // connection error) or a measurement could not run. A missed target does not change the exit code.
 // Usage: node build/bench/run.js --help
 import { execFile } from 'node:child_process';

@@ -16,8 +16,8 @@ const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
 const BYTE_ORDER_MARK = '77u_';
 
 // The bearer check and the verifier usually check the same token one after the other. The token
-// that passed last is kept until an equal string is checked, which then costs a string comparison
-// instead of a scan of every character.
+// that passed last is kept until an equal string is checked or another token passes. The second
+// check of a token then costs a string comparison instead of a scan of every character.
 let lastCompactJws: string | undefined;
 
 /** Tells whether `token` is three non-empty, dot-separated segments of base64url characters. */
@@ -61,8 +61,8 @@ export function readCompactJws(token: string): CompactJws {
   if (!isCanonicalBase64url(payloadPart) || !isCanonicalBase64url(token.slice(second + 1))) {
     throw new AuthError('invalid_token');
   }
-  // jose drops a UTF-8 byte order mark before the payload's JSON, and readIssuer does not. Rejecting
-  // it here keeps one answer for such a token whichever of them decodes it.
+  // jose drops a UTF-8 byte order mark before the payload's JSON, and readIssuer rejects it. Rejecting
+  // it here gives such a token the same result whichever of them decodes the payload.
   if (payloadPart.startsWith(BYTE_ORDER_MARK)) {
     throw new AuthError('invalid_token');
   }

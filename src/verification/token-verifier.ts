@@ -183,7 +183,8 @@ export class TokenVerifier {
     }
   }
 
-  // The checks jose leaves to the library: `iat` in the future, the types of registered claims, and the provider's claim rules.
+  // Runs the checks jose leaves to the library. jose accepts an `iat` in the future, so that is
+  // rejected here, with registered claims of the wrong type and breaks of the provider's claim rules.
   private checkClaims(payload: JWTPayload, provider: TrustedProvider, rules: ClaimRules, match: IssuerMatch, now: number): void {
     if (typeof payload.iat === 'number' && payload.iat > now / 1000 + this.settings.clockToleranceSeconds) {
       throw new AuthError('invalid_token', { reason: 'iat is in the future' });
