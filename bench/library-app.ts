@@ -2,13 +2,12 @@
 // configureOidcAuth first, then useKoaServer with the checkers and `@Authorized()` on the route.
 import type { RequestListener } from 'node:http';
 
-import KeyvRedis from '@keyv/redis';
-import Keyv from 'keyv';
 import Koa from 'koa';
 import { Get, JsonController, useKoaServer } from 'routing-controllers';
 
 import { authorizationChecker, Authorized, configureOidcAuth, currentUserChecker, ExpressAuthErrorHandler, type OidcAuthOptions } from '../src/index.js';
 import { BODY } from './controllers.js';
+import { redisKeyv } from './redis-store.js';
 import { AUDIENCE, ROUTE, type ServerConfig } from './rows.js';
 
 /** Guarded by this library's `@Authorized()`. */
@@ -26,7 +25,7 @@ function cacheOptions(config: ServerConfig): Partial<OidcAuthOptions> {
     return { tokenTtl: 0 };
   }
   if (config.kind === 'library-redis') {
-    return { tokenCacheStore: new Keyv({ store: new KeyvRedis(config.redisUrl), namespace: config.redisNamespace }) };
+    return { tokenCacheStore: redisKeyv(config.redisUrl, config.redisNamespace) };
   }
   return {};
 }

@@ -5,10 +5,9 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 
-import KeyvRedis from '@keyv/redis';
 import autocannon from 'autocannon';
-import Keyv from 'keyv';
 
+import { redisKeyv } from './redis-store.js';
 import { ROUTE, type ServerConfig } from './rows.js';
 
 const STARTUP_TIMEOUT_MS = 30_000;
@@ -107,7 +106,7 @@ export async function measure(server: ServerProcess, token: string, seconds: num
 
 /** Deletes every key of a Redis namespace that a library-redis server wrote to, and returns how many remain. */
 export async function clearRedisNamespace(redisUrl: string, namespace: string): Promise<number> {
-  const keyv = new Keyv({ store: new KeyvRedis(redisUrl), namespace });
+  const keyv = redisKeyv(redisUrl, namespace);
   try {
     await keyv.clear();
     let remaining = 0;

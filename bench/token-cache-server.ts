@@ -2,12 +2,10 @@
 // prints one JSON line with its URL and a valid token, then serves until it is killed.
 import 'reflect-metadata';
 
-import KeyvRedis from '@keyv/redis';
-import Keyv from 'keyv';
-
 import { configureOidcAuth, type OidcAuthOptions } from '../src/index.js';
 import { startKoaApp } from '../test/support/test-apps.js';
 import { TestIssuer } from '../test/support/test-issuer.js';
+import { redisKeyv } from './redis-store.js';
 
 const AUDIENCE = 'api://bench';
 
@@ -17,7 +15,7 @@ function cacheOptions(mode: string): Partial<OidcAuthOptions> {
   }
   if (mode === 'redis') {
     const url = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
-    return { tokenCacheStore: new Keyv({ store: new KeyvRedis(url), namespace: `rco-bench-${process.pid}` }) };
+    return { tokenCacheStore: redisKeyv(url, `rco-bench-${process.pid}`) };
   }
   return {};
 }

@@ -1,0 +1,87 @@
+import { execFile } from 'node:child_process';
+import path from 'node:path';
+
+import { expect } from 'chai';
+
+import { endpointsOf } from '../bench/cold-start.js';
+import type { ServerConfig, ServerKind } from '../bench/rows.js';
+import { REDIS_URL } from './support/redis.js';
+import { TestIssuer } from './support/test-issuer.js';
+
+// The compiled apps module beside this compiled test: build/bench/apps.js.
+const APPS = path.join(__dirname, '..', 'bench', 'apps.js');
+
+// The packages one row may load and another must not; 'library' stands for this library's build.
+const WATCHED = ['koa', 'express', 'koa-jwt', 'jwks-rsa', 'express-oauth2-jwt-bearer', '@keyv/redis', '@redis/client', 'library'];
+
+const EXPECTED: Record<ServerKind, string[]> = {
+  'koa-none': ['koa'],
+  'koa-trivial-checker': ['koa'],
+  'library-memory': ['koa', 'library'],
+  'library-off': ['koa', 'library'],
+  'library-redis': ['koa', '@keyv/redis', '@redis/client', 'library'],
+  'library-two-providers': ['koa', 'library'],
+  'jose-checker': ['koa'],
+  'koa-jwt': ['koa', 'koa-jwt', 'jwks-rsa'],
+  'express-bearer': ['express', 'express-oauth2-jwt-bearer'],
+  'express-none': ['express'],
+};
+
+interface BuiltApp {
+  packages: string[];
+  stringPrototypeFast: boolean;
+}
+
+// Builds one row's app in a new process, as bench/server.js does, and prints the packages it loaded
+// and whether String.prototype is still in V8's fast mode (%HasFastProperties needs --allow-natives-syntax).
+const CHILD = `
+require('reflect-metadata');
+require(process.env.APPS).buildApp(JSON.parse(process.env.BENCH_SERVER)).then(() => {
+  const loaded = new Set(Object.keys(require.cache).map((file) =>
+    file.includes('/build/src/') ? 'library' : /node_modules\\/((?:@[^/]+\\/)?[^/]+)\\//.exec(file)?.[1]));
+  const stringPrototypeFast = new Function('return %HasFastProperties(String.prototype)')();
+  console.log(JSON.stringify({ packages: JSON.parse(process.env.WATCHED).filter((name) => loaded.has(name)), stringPrototypeFast }));
+  process.exit(0);
+});`;
+
+function buildInNewProcess(config: ServerConfig): Promise<BuiltApp> {
+  const env = { ...process.env, APPS, BENCH_SERVER: JSON.stringify(config), WATCHED: JSON.stringify(WATCHED) };
+  return new Promise((resolve, reject) => {
+    execFile(process.execPath, ['--allow-natives-syntax', '-e', CHILD], { env, timeout: 15_000 }, (error, stdout, stderr) => {
+      if (error !== null) {
+        reject(new Error(`Building the ${config.kind} app failed: ${stderr}`, { cause: error }));
+        return;
+      }
+      resolve(JSON.parse(stdout.trim().split('\n').pop()!) as BuiltApp);
+    });
+  });
+}
+
+describe('benchmark apps', function () {
+  this.timeout(30_000);
+  let issuer: TestIssuer;
+  const built = new Map<ServerKind, BuiltApp>();
+
+  before(async () => {
+    issuer = await TestIssuer.start();
+    const base = { issuers: [endpointsOf(issuer)], publicJwk: { ...issuer.keys[0].publicJwk }, redisUrl: REDIS_URL, redisNamespace: 'rco-bench-apps-test' };
+    const kinds = Object.keys(EXPECTED) as ServerKind[];
+    const results = await Promise.all(kinds.map((kind) => buildInNewProcess({ kind, ...base })));
+    kinds.forEach((kind, index) => built.set(kind, results[index]));
+  });
+
+  after(() => issuer.close());
+
+  it('loads only packages of own row', () => {
+    const loaded = Object.fromEntries([...built].map(([kind, app]) => [kind, app.packages]));
+    expect(loaded).to.deep.equal(EXPECTED);
+  });
+
+  // @redis/client 5 subclasses String, which leaves String.prototype in dictionary mode and slows
+  // every string method call in the process (see bench/redis-store.ts). The Redis row pays that as
+  // a Koa application with Redis does; no other row may.
+  it('slows String.prototype only in Redis row', () => {
+    const slowed = [...built].filter(([, app]) => !app.stringPrototypeFast).map(([kind]) => kind);
+    expect(slowed).to.deep.equal(['library-redis']);
+  });
+});
