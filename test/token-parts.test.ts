@@ -1,4 +1,6 @@
+import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
+import path from 'node:path';
 
 import { expect } from 'chai';
 
@@ -59,6 +61,36 @@ describe('readCompactJws', () => {
         expect(readCompactJws(token(header, PAYLOAD)).header, header.kid).to.deep.equal(header);
       }
       expect(readCompactJws(token(HEADER, PAYLOAD)).header, 'first key again').to.deep.equal(HEADER);
+    });
+
+    // A segment sliced from a token keeps the whole token in memory. The child process runs the bearer
+    // check and readCompactJws as a request does, then looks for the token in a heap snapshot.
+    it('keeps no token in memory', function () {
+      this.timeout(20_000);
+      const build = path.join(__dirname, '..');
+      const script = `
+        const { randomBytes, randomUUID } = require('node:crypto');
+        const { getHeapSnapshot } = require('node:v8');
+        const { checkTokenCharacters } = require(${JSON.stringify(path.join(build, 'src', 'verification', 'bearer.js'))});
+        const { readCompactJws } = require(${JSON.stringify(path.join(build, 'src', 'verification', 'token-parts.js'))});
+        const segment = (value) => Buffer.from(JSON.stringify(value)).toString('base64url');
+        const parts = [segment({ alg: 'RS256', kid: randomUUID() }), segment({ sub: randomUUID() }), randomBytes(64).toString('base64url')];
+        (() => {
+          const token = ('Bearer ' + parts.join('.')).slice('Bearer '.length);
+          checkTokenCharacters(token, 10000);
+          readCompactJws(token);
+        })();
+        // RegExp.input keeps the last string any regular expression read.
+        /a/.test('a');
+        global.gc();
+        const chunks = [];
+        getHeapSnapshot().on('data', (chunk) => chunks.push(chunk)).on('end', () => {
+          console.log(Buffer.concat(chunks).toString().includes(parts[1] + '.' + parts[2]) ? 'kept' : 'gone');
+        });`;
+      const result = spawnSync(process.execPath, ['--expose-gc', '-e', script], { encoding: 'utf8' });
+
+      expect(result.stderr).to.equal('');
+      expect(result.stdout.trim()).to.equal('gone');
     });
 
     it('rejects a bad header every time', () => {

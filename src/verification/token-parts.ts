@@ -105,19 +105,34 @@ export function isCanonicalBase64url(part: string): boolean {
 // Tokens signed with one key share one header segment, so its decoding is kept for the next token.
 // The memo is emptied when it is full, which bounds what a stream of distinct headers can make it keep.
 const HEADER_MEMO_SIZE = 64;
-const decodedHeaders = new Map<string, ProtectedHeaderParameters>();
+
+interface DecodedHeader {
+  /** A copy of the segment: the segment itself is a slice of the token and would keep all of it in memory. */
+  part: string;
+  header: ProtectedHeaderParameters;
+}
+
+const decodedHeaders = new Map<string, DecodedHeader>();
+// The last header is compared first: a string comparison costs less than hashing the segment for the map.
+let lastHeader: DecodedHeader | undefined;
 
 // Returns the frozen header that `part` decodes to. A header that fails to decode is not kept.
 function decodeHeader(part: string): ProtectedHeaderParameters {
-  let header = decodedHeaders.get(part);
-  if (header === undefined) {
-    header = freezeJson(jsonObject(canonicalBytes(part))) as ProtectedHeaderParameters;
+  if (lastHeader?.part === part) {
+    return lastHeader.header;
+  }
+  let decoded = decodedHeaders.get(part);
+  if (decoded === undefined) {
+    const header = freezeJson(jsonObject(canonicalBytes(part))) as ProtectedHeaderParameters;
     if (decodedHeaders.size >= HEADER_MEMO_SIZE) {
       decodedHeaders.clear();
     }
-    decodedHeaders.set(part, header);
+    // The segment is base64url, so its latin1 bytes spell it exactly.
+    decoded = { part: Buffer.from(part, 'latin1').toString('latin1'), header };
+    decodedHeaders.set(decoded.part, decoded);
   }
-  return header;
+  lastHeader = decoded;
+  return decoded.header;
 }
 
 // A token is either exactly what was issued or rejected, so a segment in another spelling is rejected.
