@@ -18,7 +18,10 @@ export function toJsonValue(value: unknown): unknown {
 export function freezeJson<T>(value: T): T {
   if (value !== null && typeof value === 'object') {
     for (const item of Object.values(value)) {
-      freezeJson(item);
+      // Claims are mostly strings and numbers, which need no call.
+      if (item !== null && typeof item === 'object') {
+        freezeJson(item);
+      }
     }
     Object.freeze(value);
   }

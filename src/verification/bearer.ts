@@ -14,11 +14,12 @@ const B64TOKEN = /^[A-Za-z0-9\-._~+/]+=*$/;
  * before anything else is done with it) or contains characters that no bearer token contains.
  */
 export function extractBearerToken(header: string | undefined, maxLength: number): string | undefined {
-  if (header === undefined || !BEARER_PREFIX.test(header)) {
+  const prefix = header === undefined ? null : BEARER_PREFIX.exec(header);
+  if (header === undefined || prefix === null) {
     return undefined;
   }
   // HTTP allows only spaces and tabs around a field value; trimEnd() would also drop U+00A0 and the like.
-  const token = withoutTrailingBlanks(header.replace(BEARER_PREFIX, ''));
+  const token = withoutTrailingBlanks(header.slice(prefix[0].length));
   if (token.length === 0) {
     return undefined;
   }
