@@ -1,8 +1,8 @@
-// @keyv/redis loads @redis/client 5, which declares `class VerbatimString extends String`. In a Koa
-// process, that leaves String.prototype in V8's dictionary mode; a process that had loaded Express
-// first was spared. Every string method call (charCodeAt, slice, replace…) then looks the method up
-// in a hash table, and jose calls charCodeAt once per character of the signed input. Only the Redis
-// row pays that, as a Koa application with Redis does: processes load @keyv/redis through here.
+// @keyv/redis loads @redis/client 5, which declares `class VerbatimString extends String`. Unless
+// Express was loaded first, that leaves String.prototype in V8's dictionary mode. Every string method
+// call (charCodeAt, slice, replace…) then looks the method up in a hash table, and jose calls
+// charCodeAt once per character of the signed input. Only the Redis row pays that, as a Koa
+// application with Redis does: processes load @keyv/redis through here.
 import { createRequire } from 'node:module';
 
 import Keyv from 'keyv';

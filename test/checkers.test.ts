@@ -1,8 +1,11 @@
+import path from 'node:path';
+
 import { expect } from 'chai';
 import type { Action } from 'routing-controllers';
 import { Container } from 'typedi';
 
 import { authorizationChecker, configureOidcAuth, currentUserChecker, OIDC_AUTH, OIDC_TOKEN_CACHE, TokenCache } from '../src/index.js';
+import { BUILD, heapAfter } from './support/heap-search.js';
 import { TestIssuer } from './support/test-issuer.js';
 import { errorThrownBy } from './support/unit/rejection.js';
 
@@ -76,5 +79,35 @@ describe('checkers on a kept-alive connection', function () {
     expect(await outcomeOf(actionOn(socket, header, undefined)), 'header removed').to.equal(401);
     expect(await outcomeOf(actionOn(socket, header, 'Bearer aaa.bbb.ccc')), 'header replaced').to.equal(401);
     expect(await outcomeOf(actionOn(socket, header, header)), 'original header again').to.equal('allowed');
+  });
+});
+
+describe('checkers and memory', function () {
+  // The child sends a token twice, each time on a new connection: the first request verifies it and
+  // the second finds it in the cache. Then it looks for the token in a heap snapshot.
+  it('keep no token after cache hit', function () {
+    this.timeout(20_000);
+    const setup = `
+      require('reflect-metadata');
+      const { TestIssuer } = require(${JSON.stringify(path.join(BUILD, 'test', 'support', 'test-issuer.js'))});
+      const { authorizationChecker, configureOidcAuth } = require(${JSON.stringify(path.join(BUILD, 'src', 'index.js'))});
+      const issuer = await TestIssuer.start();
+      configureOidcAuth({ oidcUrls: [issuer.discoveryUrl], audiences: ['api://orders'] });
+      await (async () => {
+        const token = await issuer.sign({ aud: 'api://orders' });
+        const [, payload, signature] = token.split('.');
+        globalThis.needle = Buffer.from(payload + '.' + signature);
+        for (const attempt of ['miss', 'hit']) {
+          // A new string for each request, as each HTTP request brings its own.
+          const header = 'Bearer ' + token.split('').join('');
+          const request = { headers: { authorization: header }, rawHeaders: ['Authorization', header], socket: {}, method: 'GET', path: '/orders', query: {} };
+          if ((await authorizationChecker({ request, response: { setHeader() {} } }, [])) !== true) {
+            throw new Error('The ' + attempt + ' was not allowed.');
+          }
+        }
+      })();
+      await issuer.close();`;
+
+    expect(heapAfter(setup)).to.equal('gone');
   });
 });

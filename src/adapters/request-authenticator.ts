@@ -7,7 +7,7 @@ import type { LoggerProtocol } from '../logging/logger-protocol.js';
 import type { TokenVerifier, VerifiedToken } from '../verification/token-verifier.js';
 import { checkTokenCharacters, extractBearerToken } from '../verification/bearer.js';
 import { AuthError } from '../verification/errors.js';
-import { looksLikeJws } from '../verification/token-parts.js';
+import { clearCheckedCompactJws, looksLikeJws } from '../verification/token-parts.js';
 import { ConnectionMemo } from './connection-memo.js';
 import { ExcludedPaths } from './excluded-paths.js';
 import type { HttpExchange } from './http-exchange.js';
@@ -106,6 +106,9 @@ export class RequestAuthenticator {
       return outcome instanceof Promise ? outcome.catch((error: unknown) => this.rejected(error)) : outcome;
     } catch (error) {
       return this.rejected(error);
+    } finally {
+      // A token found in the cache, or rejected early, never reaches the verifier's check.
+      clearCheckedCompactJws();
     }
   }
 

@@ -1,5 +1,5 @@
 import { AuthError } from './errors.js';
-import { isCompactJws } from './token-parts.js';
+import { checkCompactJws } from './token-parts.js';
 
 // RFC 6750 section 2.1: the scheme is case-insensitive and followed by one or more spaces.
 const BEARER_PREFIX = /^bearer +/i;
@@ -34,7 +34,7 @@ export function extractBearerToken(header: string | undefined, maxLength: number
 export function checkTokenCharacters(token: string, maxLength: number): string {
   // A compact JWS, the usual token, uses b64token characters only. Its check is tried first, so that
   // the verifier's check of the same token right after costs no second scan.
-  if (token.length > maxLength || !(isCompactJws(token) || B64TOKEN.test(token))) {
+  if (token.length > maxLength || !(checkCompactJws(token) || B64TOKEN.test(token))) {
     throw new AuthError('invalid_token');
   }
   return token;

@@ -15,22 +15,36 @@ const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
 // segment starts with these characters exactly when its bytes start with the mark.
 const BYTE_ORDER_MARK = '77u_';
 
-// The bearer check and the verifier usually check the same token one after the other. The token
-// that passed last is kept until an equal string is checked or another token passes. The second
-// check of a token then costs a string comparison instead of a scan of every character.
-let lastCompactJws: string | undefined;
+// The bearer check and the verifier usually check the same token within one synchronous step of a
+// request. The bearer check keeps the token that passed, so that the verifier's check of an equal
+// string costs a comparison instead of a scan of every character. The verifier's check, or the
+// authenticator at the end of that step, clears it, so no token stays here after the step.
+let checkedCompactJws: string | undefined;
 
-/** Tells whether `token` is three non-empty, dot-separated segments of base64url characters. */
-export function isCompactJws(token: string): boolean {
-  if (token === lastCompactJws) {
-    lastCompactJws = undefined;
-    return true;
-  }
+/**
+ * Tells whether `token` is three non-empty, dot-separated segments of base64url characters, and
+ * keeps it for {@link isCompactJws} until that or {@link clearCheckedCompactJws} clears it.
+ */
+export function checkCompactJws(token: string): boolean {
   if (!COMPACT_JWS.test(token)) {
     return false;
   }
-  lastCompactJws = token;
+  checkedCompactJws = token;
   return true;
+}
+
+/** Tells whether `token` is three non-empty, dot-separated segments of base64url characters. */
+export function isCompactJws(token: string): boolean {
+  if (token === checkedCompactJws) {
+    checkedCompactJws = undefined;
+    return true;
+  }
+  return COMPACT_JWS.test(token);
+}
+
+/** Clears the token that {@link checkCompactJws} kept. */
+export function clearCheckedCompactJws(): void {
+  checkedCompactJws = undefined;
 }
 
 /**
