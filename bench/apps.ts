@@ -1,8 +1,6 @@
-// Builds the request handler of each benchmark server: routing-controllers on Koa 3 or Express 4
-// with one controller. Each server loads only the modules of its own row, as an application with
-// that stack would. A module can change the process for every other one: @redis/client subclasses
-// String (see redis-store.ts), and routing-controllers loads every imported `@Middleware` class when
-// its `middlewares` list is empty, which would add this library's `AuthMiddleware` to other rows.
+// Builds the request handler of each benchmark server. Each loads only its own row's modules, because
+// a module can change the whole process: @redis/client slows string methods (see redis-store.ts), and
+// routing-controllers registers every imported `@Middleware` class when its `middlewares` list is empty.
 import type { RequestListener } from 'node:http';
 
 import type { ServerConfig } from './rows.js';

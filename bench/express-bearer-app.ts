@@ -8,7 +8,7 @@ import { AUDIENCE, type ServerConfig } from './rows.js';
 
 /**
  * Returns the handler of an Express app guarded by express-oauth2-jwt-bearer. Version 1.10 fetches
- * an http issuer unless NODE_ENV is production, where it rejects one; the benchmark issuer is plain
+ * an http issuer unless NODE_ENV is production, where it rejects one. The benchmark issuer is plain
  * http on loopback.
  */
 export function expressBearerApp(config: ServerConfig): RequestListener {

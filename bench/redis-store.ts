@@ -1,8 +1,6 @@
-// @keyv/redis loads @redis/client 5, which declares `class VerbatimString extends String`. Unless
-// Express was loaded first, that leaves String.prototype in V8's dictionary mode. Every string method
-// call (charCodeAt, slice, replace…) then looks the method up in a hash table, and jose calls
-// charCodeAt once per character of the signed input. Only the Redis row pays that, as a Koa
-// application with Redis does: processes load @keyv/redis through here.
+// @keyv/redis loads @redis/client 5, whose `class VerbatimString extends String` leaves String.prototype
+// in V8's dictionary mode unless Express was loaded first. Every string method call then costs a hash
+// lookup, so only the Redis row loads @keyv/redis, through this module, as a Koa application with Redis does.
 import { createRequire } from 'node:module';
 
 import Keyv from 'keyv';

@@ -11,7 +11,7 @@ import { TestIssuer } from './support/test-issuer.js';
 // The compiled apps module beside this compiled test: build/bench/apps.js.
 const APPS = path.join(__dirname, '..', 'bench', 'apps.js');
 
-// The packages one row may load and another must not; 'library' stands for this library's build.
+// The packages one row may load and another must not. 'library' stands for this library's build.
 const WATCHED = ['koa', 'express', 'koa-jwt', 'jwks-rsa', 'express-oauth2-jwt-bearer', '@keyv/redis', '@redis/client', 'library'];
 
 const EXPECTED: Record<ServerKind, string[]> = {
@@ -79,7 +79,7 @@ describe('benchmark apps', function () {
 
   // @redis/client 5 subclasses String, which leaves String.prototype in dictionary mode and slows
   // every string method call in the process (see bench/redis-store.ts). The Redis row pays that as
-  // a Koa application with Redis does; no other row may.
+  // a Koa application with Redis does, and no other row may.
   it('slows String.prototype only in Redis row', () => {
     const slowed = [...built].filter(([, app]) => !app.stringPrototypeFast).map(([kind]) => kind);
     expect(slowed).to.deep.equal(['library-redis']);

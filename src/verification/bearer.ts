@@ -14,8 +14,11 @@ const B64TOKEN = /^[A-Za-z0-9\-._~+/]+=*$/;
  * before anything else is done with it) or contains characters that no bearer token contains.
  */
 export function extractBearerToken(header: string | undefined, maxLength: number): string | undefined {
-  const prefix = header === undefined ? null : BEARER_PREFIX.exec(header);
-  if (header === undefined || prefix === null) {
+  if (header === undefined) {
+    return undefined;
+  }
+  const prefix = BEARER_PREFIX.exec(header);
+  if (prefix === null) {
     return undefined;
   }
   // HTTP allows only spaces and tabs around a field value; trimEnd() would also drop U+00A0 and the like.

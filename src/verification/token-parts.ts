@@ -15,10 +15,8 @@ const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
 // segment starts with these characters exactly when its bytes start with the mark.
 const BYTE_ORDER_MARK = '77u_';
 
-// The bearer check and the verifier usually check the same token within one synchronous step of a
-// request. The bearer check keeps the token that passed, so that the verifier's check of an equal
-// string costs a comparison instead of a scan of every character. The verifier's check, or the
-// authenticator at the end of that step, clears it, so no token stays here after the step.
+// The bearer check keeps the token that passed, so that the verifier's check of the same token later
+// in that synchronous step costs a comparison. That check, or the authenticator when the step ends, clears it.
 let checkedCompactJws: string | undefined;
 
 /**

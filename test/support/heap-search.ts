@@ -8,11 +8,12 @@ export const BUILD = path.join(__dirname, '..', '..');
  * Runs `setup`, the body of an async function, in a new Node process. Then it collects garbage and
  * returns whether a heap snapshot still contains the text of the Buffer that `setup` left in
  * `globalThis.needle`. A Buffer's bytes lie outside the JavaScript heap, so the needle cannot find
- * itself. The answer is 'kept' or 'gone'.
+ * itself.
  *
+ * @returns 'kept' when the snapshot contains the text, 'gone' when it does not.
  * @throws {Error} when the child writes to stderr, fails, or takes longer than 15 s.
  */
-export function heapAfter(setup: string): string {
+export function heapAfter(setup: string): 'kept' | 'gone' {
   const script = `
     const { getHeapSnapshot } = require('node:v8');
     (async () => {
@@ -32,5 +33,5 @@ export function heapAfter(setup: string): string {
   if (result.status !== 0 || result.stderr !== '') {
     throw new Error(`The heap check failed (status ${String(result.status)}): ${result.stderr}`, { cause: result.error });
   }
-  return result.stdout.trim();
+  return result.stdout.trim() === 'kept' ? 'kept' : 'gone';
 }
