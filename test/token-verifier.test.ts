@@ -134,6 +134,16 @@ describe('TokenVerifier', () => {
       expect(await failureCode(verifierFor(), token)).to.equal('token_expired');
     });
 
+    it('rejects expired token on reused verifier', async () => {
+      const token = await signValid();
+      const verifier = verifierFor();
+      await verifier.verify(token);
+
+      clock.advance((600 + TOLERANCE_SECONDS + 1) * 1000);
+
+      expect(await failureCode(verifier, token)).to.equal('token_expired');
+    });
+
     it('accepts expiry within tolerance', async () => {
       const token = await signValid();
 

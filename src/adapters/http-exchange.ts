@@ -172,8 +172,9 @@ function countAuthorizationLines(request: IncomingMessage): number {
   let count = 0;
   const rawHeaders = request.rawHeaders;
   for (let index = 0; index < rawHeaders.length; index += 2) {
-    // Comparing lengths first avoids a lowercase copy of each header name that cannot match.
-    if (rawHeaders[index].length === AUTHORIZATION.length && rawHeaders[index].toLowerCase() === AUTHORIZATION) {
+    // Most clients send `Authorization` or `authorization`, which compare without a lowercase copy.
+    const name = rawHeaders[index];
+    if (name === 'Authorization' || name === AUTHORIZATION || (name.length === AUTHORIZATION.length && name.toLowerCase() === AUTHORIZATION)) {
       count += 1;
     }
   }

@@ -16,14 +16,24 @@ export function toJsonValue(value: unknown): unknown {
  * next request reads.
  */
 export function freezeJson<T>(value: T): T {
-  if (value !== null && typeof value === 'object') {
-    for (const item of Object.values(value)) {
-      // Claims are mostly strings and numbers, which need no call.
-      if (item !== null && typeof item === 'object') {
-        freezeJson(item);
-      }
+  if (Array.isArray(value)) {
+    for (const item of value) {
+      freezeInner(item);
+    }
+    Object.freeze(value);
+  } else if (value !== null && typeof value === 'object') {
+    // A JSON object has only own enumerable properties, and for-in reads them without building a list.
+    for (const key in value) {
+      freezeInner(value[key]);
     }
     Object.freeze(value);
   }
   return value;
+}
+
+// Claims are mostly strings and numbers, which need no call.
+function freezeInner(item: unknown): void {
+  if (item !== null && typeof item === 'object') {
+    freezeJson(item);
+  }
 }

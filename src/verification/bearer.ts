@@ -2,7 +2,9 @@ import { AuthError } from './errors.js';
 import { checkCompactJws } from './token-parts.js';
 
 // RFC 6750 section 2.1: the scheme is case-insensitive and followed by one or more spaces.
-const BEARER_PREFIX = /^bearer +/i;
+const BEARER_SCHEME = /^bearer /i;
+const SPACE = 0x20;
+const TAB = 0x09;
 // RFC 6750 b64token: the characters a bearer token may contain.
 const B64TOKEN = /^[A-Za-z0-9\-._~+/]+=*$/;
 
@@ -17,12 +19,15 @@ export function extractBearerToken(header: string | undefined, maxLength: number
   if (header === undefined) {
     return undefined;
   }
-  const prefix = BEARER_PREFIX.exec(header);
-  if (prefix === null) {
+  if (!BEARER_SCHEME.test(header)) {
     return undefined;
   }
+  let start = 'bearer '.length;
+  while (header.charCodeAt(start) === SPACE) {
+    start += 1;
+  }
   // HTTP allows only spaces and tabs around a field value; trimEnd() would also drop U+00A0 and the like.
-  const token = withoutTrailingBlanks(header.slice(prefix[0].length));
+  const token = withoutTrailingBlanks(header.slice(start));
   if (token.length === 0) {
     return undefined;
   }
@@ -45,7 +50,7 @@ export function checkTokenCharacters(token: string, maxLength: number): string {
 
 function withoutTrailingBlanks(value: string): string {
   let end = value.length;
-  while (end > 0 && (value.charCodeAt(end - 1) === 0x20 || value.charCodeAt(end - 1) === 0x09)) {
+  while (end > 0 && (value.charCodeAt(end - 1) === SPACE || value.charCodeAt(end - 1) === TAB)) {
     end -= 1;
   }
   return end === value.length ? value : value.slice(0, end);

@@ -9,7 +9,7 @@ import type { JWTPayload } from 'jose';
 export function hasWellTypedClaims(payload: JWTPayload): boolean {
   const { sub, jti, aud } = payload;
   // JSON.parse reads an out-of-range number such as 1e400 as Infinity; no NumericDate is infinite.
-  if ([payload.exp, payload.nbf, payload.iat].some((date) => date !== undefined && !Number.isFinite(date))) {
+  if (!isFiniteOrAbsent(payload.exp) || !isFiniteOrAbsent(payload.nbf) || !isFiniteOrAbsent(payload.iat)) {
     return false;
   }
   if (sub !== undefined && (typeof sub !== 'string' || sub.length === 0)) {
@@ -19,4 +19,8 @@ export function hasWellTypedClaims(payload: JWTPayload): boolean {
     return false;
   }
   return aud === undefined || typeof aud === 'string' || (Array.isArray(aud) && aud.every((value) => typeof value === 'string'));
+}
+
+function isFiniteOrAbsent(date: number | undefined): boolean {
+  return date === undefined || Number.isFinite(date);
 }

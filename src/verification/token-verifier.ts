@@ -39,6 +39,9 @@ interface CheckedHeader {
   kid: string;
 }
 
+// jose copies the list, so one list serves every call.
+const REQUIRED_CLAIMS = ['exp'];
+
 /** Settings that apply to every token. */
 export interface VerifierSettings {
   algorithms: readonly string[];
@@ -51,6 +54,9 @@ export interface VerifierSettings {
  * discovered issuer equals its `iss` exactly; only configured providers' documents are fetched.
  */
 export class TokenVerifier {
+  // jose reads only the whole seconds of `currentDate`, so the tokens verified within one second share one Date.
+  private secondStart: Date | undefined;
+
   constructor(
     private readonly providers: readonly TrustedProvider[],
     private readonly settings: VerifierSettings,
@@ -171,9 +177,9 @@ export class TokenVerifier {
         issuer: header.issuer,
         // jose only reads the list.
         audience: rules.audienceClaim === 'aud' ? (provider.audiences as string[]) : undefined,
-        requiredClaims: ['exp'],
+        requiredClaims: REQUIRED_CLAIMS,
         clockTolerance: this.settings.clockToleranceSeconds,
-        currentDate: new Date(now),
+        currentDate: this.dateOfSecond(now),
       });
       this.checkClaims(payload, provider, rules, match, now);
       this.logger.debug('Token verified', { iss: payload.iss, sub: payload.sub, kid: header.kid });
@@ -181,6 +187,14 @@ export class TokenVerifier {
     } catch (error) {
       throw this.toAuthError(error);
     }
+  }
+
+  private dateOfSecond(now: number): Date {
+    const second = Math.floor(now / 1000) * 1000;
+    if (this.secondStart?.getTime() !== second) {
+      this.secondStart = new Date(second);
+    }
+    return this.secondStart;
   }
 
   // Runs the checks jose leaves to the library. jose accepts an `iat` in the future, so that is

@@ -219,6 +219,22 @@ describeConformance('request', (context) => {
       }
     });
 
+    it('repeated header in any case rejected', async function () {
+      const token = await context.tokenA();
+      const spellings = [
+        ['Authorization', 'authorization'],
+        ['Authorization', 'AUTHORIZATION'],
+        ['aUtHoRiZaTiOn', 'authorization'],
+      ];
+      for (const [first, second] of spellings) {
+        for (const app of [context.guarded, context.unguarded]) {
+          const head = `GET /any-token HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n${first}: Bearer ${token}\r\n${second}: Bearer ${token}\r\n\r\n`;
+          const statusLine = await rawSocketStatus(app.baseUrl, Buffer.from(head));
+          expect(statusLine, `${first} and ${second}`).to.match(/^HTTP\/1\.1 400 /);
+        }
+      }
+    });
+
     it('header and query together rejected', async function () {
       context.configure({ allowQueryToken: true });
       const token = await context.tokenA();
