@@ -20,22 +20,25 @@ import type { MemoryResult } from './memory.js';
 import { MIN_JUDGED_ROUNDS, OptionsError, parseOptions, USAGE, type BenchOptions } from './options.js';
 import { evaluateTargets, formatFindings, formatTable, summarise, type RowSummary, type Target } from './report.js';
 import { AUDIENCE, ROWS, type ServerConfig } from './rows.js';
+import { roundOrder, serverIndex, serversPerRow, startOrder } from './schedule.js';
 
 const RESULTS_FOLDER = path.resolve(__dirname, '../../bench/results');
 const MEMORY_TIMEOUT_MS = 600_000;
 
 type ServerSettings = Omit<ServerConfig, 'kind'>;
 
-// Starts every row's server and warms each one up. The servers stay up for all rounds, so that one
+// Starts every row's servers and warms each one up. The servers stay up for all rounds, so that one
 // round measures every row within about half a minute.
-async function startServers(settings: ServerSettings, token: string, options: BenchOptions): Promise<Map<string, ServerProcess>> {
-  const servers = new Map<string, ServerProcess>();
+async function startServers(settings: ServerSettings, token: string, options: BenchOptions): Promise<Map<string, ServerProcess[]>> {
+  const servers = new Map<string, ServerProcess[]>(ROWS.map((row) => [row.id, []]));
   try {
-    for (const row of ROWS) {
-      const server = await startServer({ ...settings, kind: row.kind });
-      servers.set(row.id, server);
-      if (options.warmup > 0) {
-        await measure(server, token, options.warmup, options.connections);
+    for (let set = 0; set < serversPerRow(options.rounds); set += 1) {
+      for (const row of startOrder(set)) {
+        const server = await startServer({ ...settings, kind: row.kind });
+        servers.get(row.id)!.push(server);
+        if (options.warmup > 0) {
+          await measure(server, token, options.warmup, options.connections);
+        }
       }
     }
     return servers;
@@ -45,16 +48,17 @@ async function startServers(settings: ServerSettings, token: string, options: Be
   }
 }
 
-async function stopServers(servers: Map<string, ServerProcess>): Promise<void> {
-  await Promise.all([...servers.values()].map((server) => stopServer(server)));
+async function stopServers(servers: Map<string, ServerProcess[]>): Promise<void> {
+  await Promise.all([...servers.values()].flat().map((server) => stopServer(server)));
 }
 
-// Every other round runs the rows in reverse order, so that no row always follows the same row.
-async function runRounds(servers: Map<string, ServerProcess>, token: string, options: BenchOptions): Promise<Map<string, LoadSample[]>> {
+// Reversing every other round keeps any row from always following the same row.
+async function runRounds(servers: Map<string, ServerProcess[]>, token: string, options: BenchOptions): Promise<Map<string, LoadSample[]>> {
   const samples = new Map<string, LoadSample[]>(ROWS.map((row) => [row.id, []]));
   for (let round = 1; round <= options.rounds; round += 1) {
-    for (const row of round % 2 === 1 ? ROWS : [...ROWS].reverse()) {
-      const sample = await measure(servers.get(row.id)!, token, options.duration, options.connections);
+    for (const row of roundOrder(round)) {
+      const rowServers = servers.get(row.id)!;
+      const sample = await measure(rowServers[serverIndex(round, rowServers.length)], token, options.duration, options.connections);
       samples.get(row.id)!.push(sample);
       const failures = sample.non2xx + sample.errors > 0 ? `, ${sample.non2xx} non-2xx, ${sample.errors} errors` : '';
       const cpu = `${sample.serverCpuMicrosPerRequest.toFixed(0)} µs server CPU per request`;
@@ -93,7 +97,8 @@ function describeRun(options: BenchOptions): string {
   const cpus = os.cpus();
   return (
     `Benchmark: ${options.rounds} rounds of ${options.duration} s per row, ${options.connections} connections, after a ${options.warmup} s warm-up of each server;` +
-    ' the servers stay up across rounds, and every other round runs the rows in reverse order;' +
+    ` ${serversPerRow(options.rounds) === 1 ? 'one server' : `${serversPerRow(options.rounds)} servers`} per row, up across rounds, which rounds take in turn;` +
+    ' every other round runs the rows in reverse order;' +
     ` Node ${process.version}, ${cpus.length} cores (${cpus[0]?.model ?? 'unknown CPU'}).` +
     ' autocannon runs in the parent process and competes with the server for the same cores.'
   );
