@@ -56,6 +56,14 @@ describe('CachedValue', () => {
       expect(source.calls()).to.equal(1);
     });
 
+    it('loads at negative clock time', async () => {
+      const source = countingLoad();
+      const cached = new CachedValue(source.load, TTL_MS, new ManualClock(-1000));
+
+      expect(await cached.get()).to.equal('value-1');
+      expect(source.calls()).to.equal(1);
+    });
+
     it('does not load before first call', () => {
       const source = countingLoad();
       new CachedValue(source.load, TTL_MS, clock);

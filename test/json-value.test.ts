@@ -73,4 +73,21 @@ describe('freezeJson', function () {
     expect(Object.isFrozen(Object.getOwnPropertyDescriptor(value, '__proto__')?.value), 'own __proto__ value').to.equal(true);
     expect(Object.isFrozen(Object.prototype), 'Object.prototype').to.equal(false);
   });
+
+  it('skips inherited enumerable properties', function () {
+    // Code elsewhere in a process may add an enumerable object to Object.prototype.
+    const added = {};
+    Object.defineProperty(Object.prototype, 'addedElsewhere', { value: added, enumerable: true, configurable: true, writable: true });
+    const value = JSON.parse('{"sub": "user-1", "nested": {"roles": ["admin"]}}') as { nested: { roles: string[] } };
+    let returned: unknown;
+    try {
+      returned = freezeJson(value);
+    } finally {
+      delete (Object.prototype as Record<string, unknown>).addedElsewhere;
+    }
+
+    expect(returned).to.equal(value);
+    expect(Object.isFrozen(value.nested.roles), 'nested array').to.equal(true);
+    expect(Object.isFrozen(added), 'inherited value').to.equal(false);
+  });
 });

@@ -144,6 +144,22 @@ describe('TokenVerifier', () => {
       expect(await failureCode(verifier, token)).to.equal('token_expired');
     });
 
+    it('reads negative clock as Date does', async () => {
+      // new Date(-0.5) holds 0 ms, so jose's current second is 0 and this token has just expired.
+      clock = new ManualClock(-0.5);
+      const token = await signValid({ iat: -TOLERANCE_SECONDS - 10, exp: -TOLERANCE_SECONDS });
+
+      expect(await failureCode(verifierFor(), token)).to.equal('token_expired');
+    });
+
+    it('rejects clock beyond Date range', async () => {
+      // No Date holds this time, so jose rejects its current date whatever the token.
+      clock = new ManualClock(8.64e15 + 500);
+      const token = await signValid();
+
+      expect(await failureCode(verifierFor(), token)).to.equal('invalid_token');
+    });
+
     it('accepts expiry within tolerance', async () => {
       const token = await signValid();
 

@@ -22,9 +22,12 @@ export function freezeJson<T>(value: T): T {
     }
     Object.freeze(value);
   } else if (value !== null && typeof value === 'object') {
-    // A JSON object has only own enumerable properties, and for-in reads them without building a list.
+    // for-in builds no list of keys. It also reads inherited enumerable properties, which code may
+    // add to Object.prototype, so only own properties are frozen.
     for (const key in value) {
-      freezeInner(value[key]);
+      if (Object.hasOwn(value, key)) {
+        freezeInner(value[key]);
+      }
     }
     Object.freeze(value);
   }

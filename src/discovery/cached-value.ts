@@ -21,7 +21,8 @@ export class CachedValue<T> {
   private value: T | undefined;
   private expiresAt = 0;
   private inFlight: Promise<T> | undefined;
-  private retryAt = 0;
+  // An injected clock may read below 0, and the first load must still wait for no pause.
+  private retryAt = Number.NEGATIVE_INFINITY;
   private lastError: unknown;
 
   constructor(
@@ -60,7 +61,7 @@ export class CachedValue<T> {
   private accept(value: T): T {
     this.value = value;
     this.expiresAt = this.clock.now() + this.ttlMs;
-    this.retryAt = 0;
+    this.retryAt = Number.NEGATIVE_INFINITY;
     this.inFlight = undefined;
     return value;
   }

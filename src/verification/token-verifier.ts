@@ -39,6 +39,9 @@ interface CheckedHeader {
   kid: string;
 }
 
+// The largest time a Date holds, in milliseconds either side of 1970 (ECMAScript's time range).
+const MAX_DATE_MS = 8.64e15;
+
 // jose copies the list, so one list serves every call.
 const REQUIRED_CLAIMS = ['exp'];
 
@@ -189,8 +192,14 @@ export class TokenVerifier {
     }
   }
 
+  // Returns a Date whose whole second is that of `new Date(now)`, as jose reads it. A Date cuts a
+  // time toward zero to whole milliseconds, so a negative fraction counts as 0.
   private dateOfSecond(now: number): Date {
-    const second = Math.floor(now / 1000) * 1000;
+    if (!(Math.abs(now) <= MAX_DATE_MS)) {
+      // Outside that range a Date is invalid, and jose rejects it.
+      return new Date(now);
+    }
+    const second = Math.floor(Math.trunc(now) / 1000) * 1000;
     if (this.secondStart?.getTime() !== second) {
       this.secondStart = new Date(second);
     }
