@@ -1,9 +1,10 @@
 // The comparison benchmark: each row's server runs in a child process on 127.0.0.1 and is driven
 // by autocannon from this process, all rows with the same route and the same RS256 token from one
-// local issuer. Every server starts and gets an unmeasured warm-up first, then each round measures
-// the rows one after another. Then the cold-start and memory measurements run. Prints a markdown
-// table and target lines on stdout, progress on stderr, and writes JSON results. Exits with 1 when any request failed (non-2xx or a
-// connection error) or a measurement could not run. A missed target does not change the exit code.
+// local issuer. Each round starts a new server per row and gives each an unmeasured warm-up, then
+// measures the rows one after another and stops the servers. Then the cold-start and memory
+// measurements run. Prints a markdown table and target lines on stdout, progress on stderr, and
+// writes JSON results. Exits with 1 when any request failed (non-2xx or a connection error) or a
+// measurement could not run. A missed target does not change the exit code.
 // Usage: node build/bench/run.js --help
 import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -19,26 +20,23 @@ import { clearRedisNamespace, measure, startServer, stopServer, type LoadSample,
 import type { MemoryResult } from './memory.js';
 import { MIN_JUDGED_ROUNDS, OptionsError, parseOptions, USAGE, type BenchOptions } from './options.js';
 import { evaluateTargets, formatFindings, formatTable, summarise, type RowSummary, type Target } from './report.js';
-import { AUDIENCE, ROWS, type ServerConfig } from './rows.js';
-import { roundOrder, serverIndex, serversPerRow, startOrder } from './schedule.js';
+import { AUDIENCE, ROWS, type Row, type ServerConfig } from './rows.js';
+import { roundOrder } from './schedule.js';
 
 const RESULTS_FOLDER = path.resolve(__dirname, '../../bench/results');
 const MEMORY_TIMEOUT_MS = 600_000;
 
 type ServerSettings = Omit<ServerConfig, 'kind'>;
 
-// Starts every row's servers and warms each one up. The servers stay up for all rounds, so that one
-// round measures every row within about half a minute.
-async function startServers(settings: ServerSettings, token: string, options: BenchOptions): Promise<Map<string, ServerProcess[]>> {
-  const servers = new Map<string, ServerProcess[]>(ROWS.map((row) => [row.id, []]));
+// Starts one server per row, in `order`, and warms each one up.
+async function startServers(settings: ServerSettings, token: string, options: BenchOptions, order: readonly Row[]): Promise<Map<string, ServerProcess>> {
+  const servers = new Map<string, ServerProcess>();
   try {
-    for (let set = 0; set < serversPerRow(options.rounds); set += 1) {
-      for (const row of startOrder(set)) {
-        const server = await startServer({ ...settings, kind: row.kind });
-        servers.get(row.id)!.push(server);
-        if (options.warmup > 0) {
-          await measure(server, token, options.warmup, options.connections);
-        }
+    for (const row of order) {
+      const server = await startServer({ ...settings, kind: row.kind });
+      servers.set(row.id, server);
+      if (options.warmup > 0) {
+        await measure(server, token, options.warmup, options.connections);
       }
     }
     return servers;
@@ -48,24 +46,36 @@ async function startServers(settings: ServerSettings, token: string, options: Be
   }
 }
 
-async function stopServers(servers: Map<string, ServerProcess[]>): Promise<void> {
-  await Promise.all([...servers.values()].flat().map((server) => stopServer(server)));
+async function stopServers(servers: Map<string, ServerProcess>): Promise<void> {
+  await Promise.all([...servers.values()].map((server) => stopServer(server)));
 }
 
-// Reversing every other round keeps any row from always following the same row.
-async function runRounds(servers: Map<string, ServerProcess[]>, token: string, options: BenchOptions): Promise<Map<string, LoadSample[]>> {
+// Two servers of the same code can differ by several percent for as long as they run, so each round
+// starts new servers: the median over rounds then spreads that over as many servers as rounds. The
+// servers of a round all start and warm up first, so that the round measures every row within
+// about half a minute.
+async function runRounds(settings: ServerSettings, token: string, options: BenchOptions): Promise<Map<string, LoadSample[]>> {
   const samples = new Map<string, LoadSample[]>(ROWS.map((row) => [row.id, []]));
   for (let round = 1; round <= options.rounds; round += 1) {
-    for (const row of roundOrder(round)) {
-      const rowServers = servers.get(row.id)!;
-      const sample = await measure(rowServers[serverIndex(round, rowServers.length)], token, options.duration, options.connections);
-      samples.get(row.id)!.push(sample);
-      const failures = sample.non2xx + sample.errors > 0 ? `, ${sample.non2xx} non-2xx, ${sample.errors} errors` : '';
-      const cpu = `${sample.serverCpuMicrosPerRequest.toFixed(0)} µs server CPU per request`;
-      console.error(`round ${round}/${options.rounds} row ${row.id}: ${sample.requestsPerSecond.toFixed(0)} requests/s, p99 ${sample.p99Ms} ms, ${cpu}${failures}`);
+    const order = roundOrder(round);
+    const servers = await startServers(settings, token, options, order);
+    try {
+      for (const row of order) {
+        const sample = await measure(servers.get(row.id)!, token, options.duration, options.connections);
+        samples.get(row.id)!.push(sample);
+        logSample(round, options.rounds, row, sample);
+      }
+    } finally {
+      await stopServers(servers);
     }
   }
   return samples;
+}
+
+function logSample(round: number, rounds: number, row: Row, sample: LoadSample): void {
+  const failures = sample.non2xx + sample.errors > 0 ? `, ${sample.non2xx} non-2xx, ${sample.errors} errors` : '';
+  const cpu = `${sample.serverCpuMicrosPerRequest.toFixed(0)} µs server CPU per request`;
+  console.error(`round ${round}/${rounds} row ${row.id}: ${sample.requestsPerSecond.toFixed(0)} requests/s, p99 ${sample.p99Ms} ms, ${cpu}${failures}`);
 }
 
 async function measureMemory(tokens: number): Promise<MemoryResult> {
@@ -80,12 +90,7 @@ async function measureThroughput(options: BenchOptions): Promise<Map<string, Loa
   const redisNamespace = `rco-bench-${randomUUID()}`;
   const settings: ServerSettings = { issuers: [endpointsOf(issuer)], publicJwk: { ...issuer.keys[0].publicJwk }, redisUrl: options.redisUrl, redisNamespace };
   try {
-    const servers = await startServers(settings, token, options);
-    try {
-      return await runRounds(servers, token, options);
-    } finally {
-      await stopServers(servers);
-    }
+    return await runRounds(settings, token, options);
   } finally {
     const remaining = await clearRedisNamespace(options.redisUrl, redisNamespace);
     console.error(`Cleared Redis namespace ${redisNamespace}: ${remaining} keys remain.`);
@@ -97,8 +102,7 @@ function describeRun(options: BenchOptions): string {
   const cpus = os.cpus();
   return (
     `Benchmark: ${options.rounds} rounds of ${options.duration} s per row, ${options.connections} connections, after a ${options.warmup} s warm-up of each server;` +
-    ` ${serversPerRow(options.rounds) === 1 ? 'one server' : `${serversPerRow(options.rounds)} servers`} per row, up across rounds, which rounds take in turn;` +
-    ' every other round runs the rows in reverse order;' +
+    ' each round starts new servers, and every other round starts and runs the rows in reverse order;' +
     ` Node ${process.version}, ${cpus.length} cores (${cpus[0]?.model ?? 'unknown CPU'}).` +
     ' autocannon runs in the parent process and competes with the server for the same cores.'
   );
