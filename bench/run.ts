@@ -50,10 +50,9 @@ async function stopServers(servers: Map<string, ServerProcess>): Promise<void> {
   await Promise.all([...servers.values()].map((server) => stopServer(server)));
 }
 
-// Two servers of the same code can differ by several percent for as long as they run, so each round
-// starts new servers: the median over rounds then spreads that over as many servers as rounds. The
-// servers of a round all start and warm up first, so that the round measures every row within
-// about half a minute.
+// Two servers of the same code can differ by several percent for as long as they run. So each round
+// starts new servers, and the median over rounds spreads that over as many servers as rounds. A
+// round's servers all start and warm up first, so that it measures every row within half a minute.
 async function runRounds(settings: ServerSettings, token: string, options: BenchOptions): Promise<Map<string, LoadSample[]>> {
   const samples = new Map<string, LoadSample[]>(ROWS.map((row) => [row.id, []]));
   for (let round = 1; round <= options.rounds; round += 1) {

@@ -145,7 +145,7 @@ describe('TokenVerifier', () => {
     });
 
     it('reads negative clock as Date does', async () => {
-      // new Date(-0.5) holds 0 ms, so jose's current second is 0 and this token has just expired.
+      // new Date(-0.5) is 0 ms after 1970, so jose's current second is 0 and this token has just expired.
       clock = new ManualClock(-0.5);
       const token = await signValid({ iat: -TOLERANCE_SECONDS - 10, exp: -TOLERANCE_SECONDS });
 
@@ -153,7 +153,7 @@ describe('TokenVerifier', () => {
     });
 
     it('rejects clock beyond Date range', async () => {
-      // No Date holds this time, so jose rejects its current date whatever the token.
+      // No Date can represent this time, so jose rejects its current date whatever the token.
       clock = new ManualClock(8.64e15 + 500);
       const token = await signValid();
 

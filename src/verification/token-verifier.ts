@@ -39,7 +39,7 @@ interface CheckedHeader {
   kid: string;
 }
 
-// The largest time a Date holds, in milliseconds either side of 1970 (ECMAScript's time range).
+// The largest time a Date can represent, in milliseconds either side of 1970 (ECMAScript's time range).
 const MAX_DATE_MS = 8.64e15;
 
 // jose copies the list, so one list serves every call.
