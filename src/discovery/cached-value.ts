@@ -21,7 +21,7 @@ export class CachedValue<T> {
   private value: T | undefined;
   private expiresAt = 0;
   private inFlight: Promise<T> | undefined;
-  // An injected clock may read below 0, and the first load must still wait for no pause.
+  // Minus infinity rather than 0, so that no load waits even when an injected clock reads below 0.
   private retryAt = Number.NEGATIVE_INFINITY;
   private lastError: unknown;
 

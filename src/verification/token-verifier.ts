@@ -39,9 +39,6 @@ interface CheckedHeader {
   kid: string;
 }
 
-// The largest time a Date can represent, in milliseconds either side of 1970 (ECMAScript's time range).
-const MAX_DATE_MS = 8.64e15;
-
 // jose copies the list, so one list serves every call.
 const REQUIRED_CLAIMS = ['exp'];
 
@@ -57,9 +54,6 @@ export interface VerifierSettings {
  * discovered issuer equals its `iss` exactly; only configured providers' documents are fetched.
  */
 export class TokenVerifier {
-  // jose reads only the whole seconds of `currentDate`, so the tokens verified within one second share one Date.
-  private secondStart: Date | undefined;
-
   constructor(
     private readonly providers: readonly TrustedProvider[],
     private readonly settings: VerifierSettings,
@@ -182,7 +176,7 @@ export class TokenVerifier {
         audience: rules.audienceClaim === 'aud' ? (provider.audiences as string[]) : undefined,
         requiredClaims: REQUIRED_CLAIMS,
         clockTolerance: this.settings.clockToleranceSeconds,
-        currentDate: this.dateOfSecond(now),
+        currentDate: new Date(now),
       });
       this.checkClaims(payload, provider, rules, match, now);
       this.logger.debug('Token verified', { iss: payload.iss, sub: payload.sub, kid: header.kid });
@@ -190,20 +184,6 @@ export class TokenVerifier {
     } catch (error) {
       throw this.toAuthError(error);
     }
-  }
-
-  // Returns a Date whose whole second is that of `new Date(now)`, as jose reads it. A Date cuts a
-  // time toward zero to whole milliseconds, so a negative fraction counts as 0.
-  private dateOfSecond(now: number): Date {
-    if (!(Math.abs(now) <= MAX_DATE_MS)) {
-      // Outside that range a Date is invalid, and jose rejects it.
-      return new Date(now);
-    }
-    const second = Math.floor(Math.trunc(now) / 1000) * 1000;
-    if (this.secondStart?.getTime() !== second) {
-      this.secondStart = new Date(second);
-    }
-    return this.secondStart;
   }
 
   // Runs the checks jose leaves to the library. jose accepts an `iat` in the future, so that is
