@@ -85,6 +85,17 @@ for (const store of [memoryStore, sqliteStore(), redisStore]) {
       expect(await cache!.getToken('rco:ns:digest-1')).to.deep.equal({ claims: { sub: 'user-1' }, provider: 0 });
     });
 
+    // Keyv's default serializer marks strings that start with a colon, and Buffers as ':base64:'.
+    it('keeps strings that start with a colon', async function () {
+      const value = { claims: { sub: ':base64:AAAA', name: '::two colons', note: ':' }, provider: 0 };
+      await cache!.addToken('colons', value);
+      await cache!.addToken('plain', ':text');
+
+      expect(await cache!.getToken('colons')).to.deep.equal(value);
+      expect(await cache!.getTokens(['plain', 'colons'])).to.deep.equal([':text', value]);
+      expect((await cache!.listTokens()).tokens.colons.value).to.deep.equal(value);
+    });
+
     it('getToken of missing key is undefined', async function () {
       expect(await cache!.getToken('rco:ns:missing')).to.equal(undefined);
     });
@@ -174,6 +185,49 @@ for (const store of [memoryStore, sqliteStore(), redisStore]) {
       expect(expiration).to.be.a('number');
       expect(expiration).to.be.at.least(before + ttlMs);
       expect(expiration).to.be.at.most(after + ttlMs);
+    });
+  });
+}
+
+// What a given Keyv holds: each value as JSON text, which the cache parses when it reads.
+for (const store of [sqliteStore(), redisStore]) {
+  describe(`TokenCache values in ${store.name} store`, function () {
+    let cache: TokenCache | undefined;
+
+    before(async function () {
+      await store.prepare(this);
+      cache = store.open();
+    });
+
+    beforeEach(async function () {
+      await cache!.clear();
+    });
+
+    after(async function () {
+      if (cache !== undefined) {
+        await store.close(cache);
+      }
+    });
+
+    it('stores value as JSON text', async function () {
+      const value = { claims: { sub: 'user-1', roles: ['reader'] }, provider: 0 };
+      await cache!.addToken('entry', value);
+      expect(await cache!.keyv.get('entry')).to.equal(JSON.stringify(value));
+    });
+
+    it('reads text that is not JSON as no entry', async function () {
+      await cache!.keyv.set('broken', '{"claims":');
+      expect(await cache!.getToken('broken'), 'getToken').to.equal(undefined);
+      expect(await cache!.getTokens(['broken']), 'getTokens').to.deep.equal([undefined]);
+      expect((await cache!.listTokens()).tokens.broken.value, 'listTokens').to.equal(undefined);
+    });
+
+    it('reads value of another type as it is', async function () {
+      const value = { claims: { sub: 'user-1' }, provider: 0 };
+      await cache!.keyv.set('object', value);
+      await cache!.keyv.set('number', 7);
+      expect(await cache!.getToken('object')).to.deep.equal(value);
+      expect(await cache!.getTokens(['number', 'object'])).to.deep.equal([7, value]);
     });
   });
 }
