@@ -1,6 +1,7 @@
 import path from 'node:path';
 
 import { expect } from 'chai';
+import Keyv from 'keyv';
 import type { Action } from 'routing-controllers';
 import { Container } from 'typedi';
 
@@ -53,34 +54,50 @@ async function outcomeOf(action: Action): Promise<string | number> {
   }
 }
 
-describe('checkers on a kept-alive connection', function () {
-  let issuer: TestIssuer;
+// The default store, which the connection memo can recall hits of, and a given Keyv, whose entries
+// the memo cannot recall and which it spares only reading and hashing the token.
+for (const [storeName, newCache] of [
+  ['memory', () => new TokenCache()],
+  ['given Keyv', () => new TokenCache(new Keyv())],
+] as const) {
+  describe(`checkers on a kept-alive connection with ${storeName} store`, function () {
+    let issuer: TestIssuer;
 
-  before(async function () {
-    issuer = await TestIssuer.start();
-    Container.set(OIDC_TOKEN_CACHE, new TokenCache());
-    configureOidcAuth({ oidcUrls: [issuer.discoveryUrl], audiences: ['api://orders'] });
+    before(async function () {
+      issuer = await TestIssuer.start();
+      Container.set(OIDC_TOKEN_CACHE, newCache());
+      configureOidcAuth({ oidcUrls: [issuer.discoveryUrl], audiences: ['api://orders'] });
+    });
+
+    after(async function () {
+      Container.remove(OIDC_AUTH);
+      Container.remove(OIDC_TOKEN_CACHE);
+      await issuer.close();
+    });
+
+    it('judge the header a middleware rewrote', async function () {
+      const token = await issuer.sign({ aud: 'api://orders' });
+      const socket = {};
+      const header = `Bearer ${token}`;
+      for (const attempt of ['miss', 'hit', 'repeated hit']) {
+        expect(await outcomeOf(actionOn(socket, header, header)), attempt).to.equal('allowed');
+      }
+
+      expect(await outcomeOf(actionOn(socket, header, undefined)), 'header removed').to.equal(401);
+      expect(await outcomeOf(actionOn(socket, header, 'Bearer aaa.bbb.ccc')), 'header replaced').to.equal(401);
+      expect(await outcomeOf(actionOn(socket, header, header)), 'original header again').to.equal('allowed');
+    });
+
+    it('read each header as its own user', async function () {
+      const headers = { alice: `Bearer ${await issuer.sign({ aud: 'api://orders', sub: 'alice' })}`, bob: `bearer  ${await issuer.sign({ aud: 'api://orders', sub: 'bob' })}` };
+      const socket = {};
+      for (const name of ['alice', 'alice', 'bob', 'bob', 'alice', 'bob'] as const) {
+        const user = (await currentUserChecker(actionOn(socket, headers[name], headers[name]))) as { sub?: string } | undefined;
+        expect(user?.sub, name).to.equal(name);
+      }
+    });
   });
-
-  after(async function () {
-    Container.remove(OIDC_AUTH);
-    Container.remove(OIDC_TOKEN_CACHE);
-    await issuer.close();
-  });
-
-  it('judge the header a middleware rewrote', async function () {
-    const token = await issuer.sign({ aud: 'api://orders' });
-    const socket = {};
-    const header = `Bearer ${token}`;
-    for (const attempt of ['miss', 'hit', 'repeated hit']) {
-      expect(await outcomeOf(actionOn(socket, header, header)), attempt).to.equal('allowed');
-    }
-
-    expect(await outcomeOf(actionOn(socket, header, undefined)), 'header removed').to.equal(401);
-    expect(await outcomeOf(actionOn(socket, header, 'Bearer aaa.bbb.ccc')), 'header replaced').to.equal(401);
-    expect(await outcomeOf(actionOn(socket, header, header)), 'original header again').to.equal('allowed');
-  });
-});
+}
 
 describe('checkers and memory', function () {
   // The child sends a token twice, each time on a new connection: the first request verifies it and

@@ -6,7 +6,7 @@ import { ConnectionMemo } from '../src/adapters/connection-memo.js';
 import type { MemoryHit, VerifiedTokenCache } from '../src/cache/verified-token-cache.js';
 
 const HEADER = 'Bearer aaa.bbb.ccc';
-const KEYS = ['rco:namespace:digest', 'rco:revoked:digest'];
+const READ = { token: 'aaa.bbb.ccc', keys: ['rco:namespace:digest', 'rco:revoked:digest'] };
 
 /** Returns a cache whose hits are current while `state.current` is true. */
 function cacheWith(state: { current: boolean }): VerifiedTokenCache {
@@ -25,7 +25,7 @@ describe('ConnectionMemo', function () {
   it('recalls hit for same header', function () {
     const memo = new ConnectionMemo(cacheWith({ current: true }));
     const socket = {};
-    memo.keep(requestOn(socket), HEADER, KEYS, hitFor('user-1'));
+    memo.keep(requestOn(socket), HEADER, READ, hitFor('user-1'));
 
     expect(memo.recall(requestOn(socket), HEADER)?.claims.sub).to.equal('user-1');
   });
@@ -34,7 +34,7 @@ describe('ConnectionMemo', function () {
     const state = { current: true };
     const memo = new ConnectionMemo(cacheWith(state));
     const socket = {};
-    memo.keep(requestOn(socket), HEADER, KEYS, hitFor('user-1'));
+    memo.keep(requestOn(socket), HEADER, READ, hitFor('user-1'));
 
     expect(memo.recall(requestOn(socket), `${HEADER} `), 'header with a trailing space').to.equal(undefined);
     expect(memo.recall(requestOn(socket), HEADER.replace('Bearer', 'bearer')), 'scheme in lower case').to.equal(undefined);
@@ -46,20 +46,21 @@ describe('ConnectionMemo', function () {
   it('keeps last header only', function () {
     const memo = new ConnectionMemo(cacheWith({ current: true }));
     const socket = {};
-    memo.keep(requestOn(socket), HEADER, KEYS, hitFor('user-1'));
-    memo.keep(requestOn(socket), 'Bearer ddd.eee.fff', KEYS, hitFor('user-2'));
+    memo.keep(requestOn(socket), HEADER, READ, hitFor('user-1'));
+    memo.keep(requestOn(socket), 'Bearer ddd.eee.fff', READ, hitFor('user-2'));
 
     expect(memo.recall(requestOn(socket), HEADER), 'earlier header').to.equal(undefined);
     expect(memo.recall(requestOn(socket), 'Bearer ddd.eee.fff')?.claims.sub).to.equal('user-2');
   });
 
-  it('recalls cache keys for same header', function () {
+  it('recalls token and cache keys for same header', function () {
     const memo = new ConnectionMemo(cacheWith({ current: false }));
     const socket = {};
-    memo.keep(requestOn(socket), HEADER, KEYS);
+    memo.keep(requestOn(socket), HEADER, READ);
 
-    expect(memo.cacheKeys(requestOn(socket), HEADER), 'same header').to.equal(KEYS);
-    expect(memo.cacheKeys(requestOn(socket), 'Bearer ddd.eee.fff'), 'other header').to.equal(undefined);
+    expect(memo.readHeader(requestOn(socket), HEADER), 'same header').to.include({ token: READ.token, keys: READ.keys });
+    expect(memo.readHeader(requestOn(socket), 'Bearer ddd.eee.fff'), 'other header').to.equal(undefined);
+    expect(memo.readHeader(requestOn({}), HEADER), 'other connection').to.equal(undefined);
     expect(memo.recall(requestOn(socket), HEADER), 'no hit kept').to.equal(undefined);
   });
 
@@ -67,14 +68,14 @@ describe('ConnectionMemo', function () {
     const first = new ConnectionMemo(cacheWith({ current: true }));
     const second = new ConnectionMemo(cacheWith({ current: true }));
     const socket = {};
-    first.keep(requestOn(socket), HEADER, KEYS, hitFor('user-1'));
+    first.keep(requestOn(socket), HEADER, READ, hitFor('user-1'));
 
     expect(second.recall(requestOn(socket), HEADER)).to.equal(undefined);
   });
 
   it('ignores request without connection', function () {
     const memo = new ConnectionMemo(cacheWith({ current: true }));
-    memo.keep(requestOn(null), HEADER, KEYS, hitFor('user-1'));
+    memo.keep(requestOn(null), HEADER, READ, hitFor('user-1'));
     expect(memo.recall(requestOn(null), HEADER)).to.equal(undefined);
   });
 });

@@ -3,12 +3,17 @@ import type { IncomingMessage } from 'node:http';
 import type { MemoryHit, VerifiedTokenCache } from '../cache/verified-token-cache.js';
 import type { VerifiedToken } from '../verification/token-verifier.js';
 
-/** The last `Authorization` header of a connection, its token's cache keys, and the in-memory hit if there was one. */
-interface Remembered {
+/** The bearer token of a header and the token's cache keys. */
+export interface ReadHeader {
+  token: string;
+  keys: string[];
+}
+
+/** The last `Authorization` header of a connection, what it read to, and the in-memory hit if there was one. */
+interface Remembered extends ReadHeader {
   /** The memo, and so the configuration, that kept this entry. */
   owner: ConnectionMemo;
   header: string;
-  keys: string[];
   hit?: MemoryHit;
 }
 
@@ -19,10 +24,10 @@ const MEMO_KEY = Symbol('routing-controllers-oidc connection memo');
 type Connection = { [MEMO_KEY]?: Remembered };
 
 /**
- * Keeps, on each connection, the last `Authorization` header, its token's cache keys and, when the
- * in-memory cache had the token, the hit. A client on a keep-alive connection sends the same header
- * with every request. Those requests then skip reading and hashing the token, and skip the lookup
- * too while the cache confirms that a new lookup would return the same hit.
+ * Keeps, on each connection, the last `Authorization` header, its token and the token's cache keys
+ * and, when the in-memory cache had the token, the hit. A client on a keep-alive connection sends
+ * the same header with every request. Those requests then skip reading and hashing the token, and
+ * skip the lookup too while the cache confirms that a new lookup would return the same hit.
  *
  * The header is kept exactly as received, so another header on the same connection, however
  * similar, is looked up as usual. What is kept goes with the connection, one entry per connection.
@@ -38,18 +43,22 @@ export class ConnectionMemo {
   }
 
   /**
-   * Returns the cache keys of `header`'s token when this connection's last header was the same, so
-   * that a store other than the default one is asked without hashing the token again.
+   * Returns the token and cache keys that `header` read to when this connection's last header was
+   * the same, so that a store other than the default one is asked without reading and hashing the
+   * token again.
    */
-  cacheKeys(request: IncomingMessage, header: string): string[] | undefined {
-    return this.entryOf(request, header)?.keys;
+  readHeader(request: IncomingMessage, header: string): ReadHeader | undefined {
+    return this.entryOf(request, header);
   }
 
-  /** Keeps the cache keys of `header`'s token, and the in-memory hit if there was one, on the request's connection. */
-  keep(request: IncomingMessage, header: string, keys: string[], hit?: MemoryHit): void {
+  /**
+   * Keeps the token that `header` read to, its cache keys, and the in-memory hit if there was one,
+   * on the request's connection. The caller keeps only a header that read to a token.
+   */
+  keep(request: IncomingMessage, header: string, read: ReadHeader, hit?: MemoryHit): void {
     const connection = request.socket as unknown as Connection | null | undefined;
     if (connection !== null && connection !== undefined) {
-      connection[MEMO_KEY] = { owner: this, header, keys, hit };
+      connection[MEMO_KEY] = { owner: this, header, token: read.token, keys: read.keys, hit };
     }
   }
 

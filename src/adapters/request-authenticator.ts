@@ -125,7 +125,9 @@ export class RequestAuthenticator {
     if (recalled !== undefined) {
       return recalled;
     }
-    const token = this.readToken(exchange, lines);
+    // A header that this connection sent before is neither read nor hashed again.
+    const read = header === undefined ? undefined : this.memo?.readHeader(exchange.request, header);
+    const token = read?.token ?? this.readToken(exchange, lines);
     if (token === undefined) {
       throw new AuthError('missing_token');
     }
@@ -133,11 +135,10 @@ export class RequestAuthenticator {
     if (cache === undefined) {
       return this.verifier.verify(token);
     }
-    // The token of a header that this connection sent before needs no new digest.
-    const keys = (header === undefined ? undefined : this.memo?.cacheKeys(exchange.request, header)) ?? cache.keysFor(token);
+    const keys = read?.keys ?? cache.keysFor(token);
     const known = cache.lookupInMemory(token, keys);
     if (header !== undefined) {
-      this.memo?.keep(exchange.request, header, keys, known?.kind === 'hit' ? known : undefined);
+      this.memo?.keep(exchange.request, header, read ?? { token, keys }, known?.kind === 'hit' ? known : undefined);
     }
     if (known !== undefined) {
       return this.settle(cache, token, known);
