@@ -17,6 +17,8 @@ export async function buildApp(config: ServerConfig): Promise<RequestListener> {
     case 'library-redis':
     case 'library-two-providers':
       return (await import('./library-app.js')).libraryApp(config);
+    case 'keyv-redis-checker':
+      return (await import('./keyv-checker-app.js')).keyvCheckerApp(config);
     case 'jose-checker':
       return (await import('./jose-checker-app.js')).joseCheckerApp(config);
     case 'koa-jwt':

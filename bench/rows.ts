@@ -7,6 +7,7 @@ export type ServerKind =
   | 'library-memory'
   | 'library-off'
   | 'library-redis'
+  | 'keyv-redis-checker'
   | 'jose-checker'
   | 'koa-jwt'
   | 'express-bearer'
@@ -28,6 +29,7 @@ export const ROWS: readonly Row[] = [
   { id: '2', kind: 'library-memory', label: 'this library, token cache in memory', ceiling: '1' },
   { id: '3', kind: 'library-off', label: 'this library, token cache off (tokenTtl 0)', ceiling: '1' },
   { id: '4', kind: 'library-redis', label: 'this library, token cache in Redis', ceiling: '1' },
+  { id: '4b', kind: 'keyv-redis-checker', label: 'authorizationChecker reading one entry from Keyv on Redis (reference: the floor for row 4)', ceiling: '1' },
   { id: '5', kind: 'jose-checker', label: 'authorizationChecker calling jose jwtVerify with a local key', ceiling: '1' },
   { id: '6', kind: 'koa-jwt', label: 'koa-jwt with jwks-rsa koaJwtSecret', ceiling: '1' },
   { id: '7', kind: 'express-bearer', label: 'express-oauth2-jwt-bearer on Express 4', ceiling: '7b' },

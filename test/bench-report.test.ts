@@ -97,6 +97,14 @@ describe('evaluateTargets', () => {
     expect(targetOf(samples, 'row 3 >= 0.95 x row 5')).to.match(/^MISS 0\.94 x/);
   });
 
+  it('shows row 4 beside its floor', () => {
+    const samples = roundsOf([100, 100, 100], { '4': [45, 50, 55], '4b': [60, 60, 60] });
+
+    expect(targetOf(samples, 'row 4 >= 0.60 x row 1')).to.equal(
+      'MISS 0.50 x (rounds from 0.45 to 0.55; inverse ratio of server CPU per request: 0.50 x; its floor, row 4b: 0.60 x row 1, and row 4 is 0.83 x row 4b)',
+    );
+  });
+
   it('leaves throughput unjudged in small run', () => {
     const targets = evaluateTargets(summarise(ROWS, roundsOf([100], { '3': [50] })), COLD_START, { ...MEMORY, tokens: 20_000 }, false);
 
