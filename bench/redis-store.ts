@@ -1,6 +1,6 @@
 // @keyv/redis loads @redis/client 5, whose `class VerbatimString extends String` leaves String.prototype
 // in V8's dictionary mode unless Express was loaded first. Every string method call then costs a hash
-// lookup, so only the Redis row loads @keyv/redis, through this module, as a Koa application with Redis does.
+// lookup, so only the Redis rows load @keyv/redis, through this module, as a Koa application with Redis does.
 import { createRequire } from 'node:module';
 
 import Keyv from 'keyv';

@@ -123,7 +123,7 @@ async function main(): Promise<void> {
   }
   const options = parseOptions(process.argv.slice(2), process.env, RESULTS_FOLDER);
   if (!(await redisAnswers())) {
-    throw new Error(`Redis is not reachable at ${options.redisUrl}, and the Redis row needs it. Start redis-server or set REDIS_URL.`);
+    throw new Error(`Redis is not reachable at ${options.redisUrl}, and the Redis rows need it. Start redis-server or set REDIS_URL.`);
   }
   const started = new Date();
   const samples = await measureThroughput(options);
