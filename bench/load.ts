@@ -104,7 +104,7 @@ export async function measure(server: ServerProcess, token: string, seconds: num
   };
 }
 
-/** Deletes every key of a Redis namespace that a library-redis server wrote to, and returns how many remain. */
+/** Deletes every key of a Redis namespace that the Redis rows' servers wrote to, and returns how many remain. */
 export async function clearRedisNamespace(redisUrl: string, namespace: string): Promise<number> {
   const keyv = redisKeyv(redisUrl, namespace);
   try {

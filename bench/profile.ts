@@ -87,7 +87,7 @@ async function main(): Promise<void> {
   const sample = await measure(server, token, seconds, connections);
   await stopServer(server);
   await issuer.close();
-  if (kind === 'library-redis') {
+  if (kind === 'library-redis' || kind === 'keyv-redis-checker') {
     await clearRedisNamespace(settings.redisUrl, settings.redisNamespace);
   }
   console.log(`${kind}: ${sample.requestsPerSecond.toFixed(0)} requests/s under the profiler, ${sample.non2xx} non-2xx`);

@@ -54,6 +54,6 @@ export interface ServerConfig {
   /** The issuer's public key, for `jose-checker`, which imports it once at start. */
   publicJwk?: Record<string, unknown>;
   redisUrl: string;
-  /** The Keyv namespace of `library-redis`, which the parent clears when the benchmark ends. */
+  /** The Keyv namespace of the Redis rows (`library-redis`, `keyv-redis-checker`), which the parent clears when the benchmark ends. */
   redisNamespace: string;
 }

@@ -587,6 +587,19 @@ describe('VerifiedTokenCache', function () {
         expect(await cache.lookup(token), name).to.deep.equal({ kind: 'miss' });
       }
     });
+
+    // A given Keyv keeps JSON text, and other code may write any text under a key.
+    it('text that is not JSON still revokes', async function () {
+      const keyvStore = new TokenCache(new Keyv());
+      const cache = cacheOn(keyvStore);
+      const claims = claimsFor(600);
+      const token = tokenWith(claims);
+      await cache.remember(token, { claims, provider: providers[0] });
+
+      await keyvStore.keyv.set(revokedTokenKey(token), 'revoked by hand');
+
+      expect(await cache.lookup(token)).to.deep.equal({ kind: 'revoked' });
+    });
   });
 
   describe('on throwing store', function () {
