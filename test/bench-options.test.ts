@@ -18,7 +18,7 @@ describe('parseOptions', () => {
   it('uses full-run defaults', () => {
     const options = parseOptions([], {}, FOLDER);
 
-    expect(options).to.deep.include({ smoke: false, duration: 3, warmup: 2, connections: 10, rounds: 10, memoryTokens: 1_000_000 });
+    expect(options).to.deep.include({ smoke: false, duration: 3, warmup: 5, connections: 10, rounds: 10, memoryTokens: 1_000_000 });
     expect(options.output).to.equal('/results/latest.json');
   });
 
