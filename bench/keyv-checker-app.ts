@@ -10,7 +10,7 @@ import { redisKeyv } from './redis-store.js';
 import { AUDIENCE, type ServerConfig } from './rows.js';
 
 const ENTRY_KEY = 'bench-floor-entry';
-// The entry outlives any run; the parent also clears the namespace when the benchmark ends.
+// The entry outlives any run. The parent also clears the namespace when the benchmark ends.
 const ENTRY_TTL_MS = 3_600_000;
 
 /** Returns the handler of a Koa app whose `authorizationChecker` reads one entry from Keyv on Redis. */

@@ -88,12 +88,19 @@ function throughputTarget(summaries: RowSummary[], row: string, factor: number, 
   const cpuRatio = pairedRatio(find(reference).samples, find(row).samples, serverCpu);
   const ratio = median(ratios);
   const rounds = `rounds from ${Math.min(...ratios).toFixed(2)} to ${Math.max(...ratios).toFixed(2)}`;
-  const floorRatios = floor === undefined ? '' : `; its floor, row ${floor}: ${pairedRatio(find(floor).samples, find(reference).samples, requestsPerSecond).toFixed(2)} x row ${reference}, and row ${row} is ${pairedRatio(find(row).samples, find(floor).samples, requestsPerSecond).toFixed(2)} x row ${floor}`;
+  const floorRatios = floor === undefined ? '' : floorComparison(find(row), find(floor), find(reference));
   return {
     description: `row ${row} >= ${factor.toFixed(2)} x row ${reference}`,
     measured: `${ratio.toFixed(2)} x (${rounds}; inverse ratio of server CPU per request: ${cpuRatio.toFixed(2)} x${floorRatios})`,
     status: judged ? verdict(ratio >= factor) : 'N/A',
   };
+}
+
+// The floor row's ratio to the reference, and the judged row's ratio to the floor.
+function floorComparison(row: RowSummary, floor: RowSummary, reference: RowSummary): string {
+  const floorRatio = pairedRatio(floor.samples, reference.samples, requestsPerSecond).toFixed(2);
+  const rowRatio = pairedRatio(row.samples, floor.samples, requestsPerSecond).toFixed(2);
+  return `; its floor, row ${floor.id}: ${floorRatio} x row ${reference.id}, and row ${row.id} is ${rowRatio} x row ${floor.id}`;
 }
 
 /**

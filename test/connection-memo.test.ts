@@ -58,9 +58,9 @@ describe('ConnectionMemo', function () {
     const socket = {};
     memo.keep(requestOn(socket), HEADER, READ);
 
-    expect(memo.readHeader(requestOn(socket), HEADER), 'same header').to.include({ token: READ.token, keys: READ.keys });
-    expect(memo.readHeader(requestOn(socket), 'Bearer ddd.eee.fff'), 'other header').to.equal(undefined);
-    expect(memo.readHeader(requestOn({}), HEADER), 'other connection').to.equal(undefined);
+    expect(memo.tokenFor(requestOn(socket), HEADER), 'same header').to.include({ token: READ.token, keys: READ.keys });
+    expect(memo.tokenFor(requestOn(socket), 'Bearer ddd.eee.fff'), 'other header').to.equal(undefined);
+    expect(memo.tokenFor(requestOn({}), HEADER), 'other connection').to.equal(undefined);
     expect(memo.recall(requestOn(socket), HEADER), 'no hit kept').to.equal(undefined);
   });
 

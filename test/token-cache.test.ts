@@ -61,85 +61,92 @@ function throwingStore(): Record<string, () => never> {
   return { get: fail, set: fail, delete: fail, clear: fail };
 }
 
+/** Opens `store` before the suite's tests, empties it before each, and closes it after them. Returns the open cache. */
+function useStore(store: StoreUnderTest): () => TokenCache {
+  let cache: TokenCache | undefined;
+
+  before(async function () {
+    await store.prepare(this);
+    cache = store.open();
+  });
+
+  beforeEach(async function () {
+    await cache!.clear();
+  });
+
+  after(async function () {
+    if (cache !== undefined) {
+      await store.close(cache);
+    }
+  });
+
+  return () => cache!;
+}
+
 for (const store of [memoryStore, sqliteStore(), redisStore]) {
   describe(`TokenCache on ${store.name} store`, function () {
-    let cache: TokenCache | undefined;
-
-    before(async function () {
-      await store.prepare(this);
-      cache = store.open();
-    });
-
-    beforeEach(async function () {
-      await cache!.clear();
-    });
-
-    after(async function () {
-      if (cache !== undefined) {
-        await store.close(cache);
-      }
-    });
+    const opened = useStore(store);
 
     it('getToken returns added value', async function () {
-      await cache!.addToken('rco:ns:digest-1', { claims: { sub: 'user-1' }, provider: 0 });
-      expect(await cache!.getToken('rco:ns:digest-1')).to.deep.equal({ claims: { sub: 'user-1' }, provider: 0 });
+      await opened().addToken('rco:ns:digest-1', { claims: { sub: 'user-1' }, provider: 0 });
+      expect(await opened().getToken('rco:ns:digest-1')).to.deep.equal({ claims: { sub: 'user-1' }, provider: 0 });
     });
 
     // Keyv's default serializer marks strings that start with a colon, and Buffers as ':base64:'.
     it('keeps strings as they were added', async function () {
       const value = { claims: { sub: ':base64:AAAA', name: '::two colons', note: ':' }, provider: 0 };
-      await cache!.addToken('colons', value);
-      await cache!.addToken('plain', ':text');
-      await cache!.addToken('number text', '123');
+      await opened().addToken('colons', value);
+      await opened().addToken('plain', ':text');
+      await opened().addToken('number text', '123');
 
-      expect(await cache!.getToken('colons')).to.deep.equal(value);
-      expect(await cache!.getTokens(['plain', 'colons'])).to.deep.equal([':text', value]);
-      expect((await cache!.listTokens()).tokens.colons.value).to.deep.equal(value);
-      expect((await cache!.listTokens()).tokens.plain.value).to.equal(':text');
-      expect((await cache!.listTokens()).tokens['number text'].value).to.equal('123');
+      expect(await opened().getToken('colons')).to.deep.equal(value);
+      expect(await opened().getTokens(['plain', 'colons'])).to.deep.equal([':text', value]);
+      expect((await opened().listTokens()).tokens.colons.value).to.deep.equal(value);
+      expect((await opened().listTokens()).tokens.plain.value).to.equal(':text');
+      expect((await opened().listTokens()).tokens['number text'].value).to.equal('123');
     });
 
     it('getToken of missing key is undefined', async function () {
-      expect(await cache!.getToken('rco:ns:missing')).to.equal(undefined);
+      expect(await opened().getToken('rco:ns:missing')).to.equal(undefined);
     });
 
     it('getTokens keeps order with undefined gaps', async function () {
-      await cache!.addToken('first', 1);
-      await cache!.addToken('second', 2);
-      expect(await cache!.getTokens(['second', 'missing', 'first'])).to.deep.equal([2, undefined, 1]);
+      await opened().addToken('first', 1);
+      await opened().addToken('second', 2);
+      expect(await opened().getTokens(['second', 'missing', 'first'])).to.deep.equal([2, undefined, 1]);
     });
 
     it('removeToken returns true then false', async function () {
-      await cache!.addToken('key', 'value');
-      expect(await cache!.removeToken('key'), 'first removal').to.equal(true);
-      expect(await cache!.removeToken('key'), 'second removal').to.equal(false);
+      await opened().addToken('key', 'value');
+      expect(await opened().removeToken('key'), 'first removal').to.equal(true);
+      expect(await opened().removeToken('key'), 'second removal').to.equal(false);
     });
 
     it('removeToken deletes entry', async function () {
-      await cache!.addToken('key', 'value');
-      await cache!.removeToken('key');
-      expect(await cache!.getToken('key')).to.equal(undefined);
+      await opened().addToken('key', 'value');
+      await opened().removeToken('key');
+      expect(await opened().getToken('key')).to.equal(undefined);
     });
 
     it('clear removes every entry', async function () {
-      await cache!.addToken('first', 1);
-      await cache!.addToken('second', 2);
+      await opened().addToken('first', 1);
+      await opened().addToken('second', 2);
 
-      await cache!.clear();
+      await opened().clear();
 
-      expect(await cache!.getTokens(['first', 'second'])).to.deep.equal([undefined, undefined]);
-      expect((await cache!.listTokens()).totalTokens).to.equal(0);
+      expect(await opened().getTokens(['first', 'second'])).to.deep.equal([undefined, undefined]);
+      expect((await opened().listTokens()).totalTokens).to.equal(0);
     });
 
     // Reading a page through LruMap.get reorders the memory store, which once made pages skip entries.
     it('listTokens pages cover every entry', async function () {
       const values: Record<string, number> = { 'rco:ns:a': 1, 'rco:ns:b': 2, 'rco:ns:c': 3 };
       for (const [key, value] of Object.entries(values)) {
-        await cache!.addToken(key, value, 60_000);
+        await opened().addToken(key, value, 60_000);
       }
 
-      const first = await cache!.listTokens(1, 2);
-      const second = await cache!.listTokens(2, 2);
+      const first = await opened().listTokens(1, 2);
+      const second = await opened().listTokens(2, 2);
 
       expect(first.totalTokens).to.equal(3);
       expect(first.totalPages).to.equal(2);
@@ -155,35 +162,35 @@ for (const store of [memoryStore, sqliteStore(), redisStore]) {
     });
 
     it('listTokens page past end is empty', async function () {
-      await cache!.addToken('only', 1);
-      const page = await cache!.listTokens(3, 10);
+      await opened().addToken('only', 1);
+      const page = await opened().listTokens(3, 10);
       expect(page.tokens).to.deep.equal({});
       expect(page.totalTokens).to.equal(1);
     });
 
     it('listTokens defaults to first page of ten', async function () {
       for (let index = 0; index < 12; index += 1) {
-        await cache!.addToken(`key-${index}`, index);
+        await opened().addToken(`key-${index}`, index);
       }
-      const page = await cache!.listTokens();
+      const page = await opened().listTokens();
       expect(page.currentPage).to.equal(1);
       expect(page.totalPages).to.equal(2);
       expect(Object.keys(page.tokens)).to.have.length(10);
     });
 
     it('entry without ttl has no expiration', async function () {
-      await cache!.addToken('forever', 1);
-      const page = await cache!.listTokens();
+      await opened().addToken('forever', 1);
+      const page = await opened().listTokens();
       expect(page.tokens.forever.expiration).to.equal(undefined);
     });
 
     it('passes ttl to store', async function () {
       const ttlMs = 120_000;
       const before = Date.now();
-      await cache!.addToken('short-lived', 1, ttlMs);
+      await opened().addToken('short-lived', 1, ttlMs);
       const after = Date.now();
 
-      const { expiration } = (await cache!.listTokens()).tokens['short-lived'];
+      const { expiration } = (await opened().listTokens()).tokens['short-lived'];
 
       expect(expiration).to.be.a('number');
       expect(expiration).to.be.at.least(before + ttlMs);
@@ -195,42 +202,27 @@ for (const store of [memoryStore, sqliteStore(), redisStore]) {
 // What a given Keyv holds: each value as JSON text, which the cache parses when it reads.
 for (const store of [sqliteStore(), redisStore]) {
   describe(`TokenCache values in ${store.name} store`, function () {
-    let cache: TokenCache | undefined;
-
-    before(async function () {
-      await store.prepare(this);
-      cache = store.open();
-    });
-
-    beforeEach(async function () {
-      await cache!.clear();
-    });
-
-    after(async function () {
-      if (cache !== undefined) {
-        await store.close(cache);
-      }
-    });
+    const opened = useStore(store);
 
     it('stores value as JSON text', async function () {
       const value = { claims: { sub: 'user-1', roles: ['reader'] }, provider: 0 };
-      await cache!.addToken('entry', value);
-      expect(await cache!.keyv.get('entry')).to.equal(JSON.stringify(value));
+      await opened().addToken('entry', value);
+      expect(await opened().keyv.get('entry')).to.equal(JSON.stringify(value));
     });
 
     it('reads text that is not JSON as it is', async function () {
-      await cache!.keyv.set('broken', '{"claims":');
-      expect(await cache!.getToken('broken'), 'getToken').to.equal('{"claims":');
-      expect(await cache!.getTokens(['broken']), 'getTokens').to.deep.equal(['{"claims":']);
-      expect((await cache!.listTokens()).tokens.broken.value, 'listTokens').to.equal('{"claims":');
+      await opened().keyv.set('broken', '{"claims":');
+      expect(await opened().getToken('broken'), 'getToken').to.equal('{"claims":');
+      expect(await opened().getTokens(['broken']), 'getTokens').to.deep.equal(['{"claims":']);
+      expect((await opened().listTokens()).tokens.broken.value, 'listTokens').to.equal('{"claims":');
     });
 
     it('reads value of another type as it is', async function () {
       const value = { claims: { sub: 'user-1' }, provider: 0 };
-      await cache!.keyv.set('object', value);
-      await cache!.keyv.set('number', 7);
-      expect(await cache!.getToken('object')).to.deep.equal(value);
-      expect(await cache!.getTokens(['number', 'object'])).to.deep.equal([7, value]);
+      await opened().keyv.set('object', value);
+      await opened().keyv.set('number', 7);
+      expect(await opened().getToken('object')).to.deep.equal(value);
+      expect(await opened().getTokens(['number', 'object'])).to.deep.equal([7, value]);
     });
   });
 }

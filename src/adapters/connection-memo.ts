@@ -4,13 +4,13 @@ import type { MemoryHit, VerifiedTokenCache } from '../cache/verified-token-cach
 import type { VerifiedToken } from '../verification/token-verifier.js';
 
 /** The bearer token of a header and the token's cache keys. */
-export interface ReadHeader {
+export interface HeaderToken {
   token: string;
   keys: string[];
 }
 
-/** The last `Authorization` header of a connection, what it read to, and the in-memory hit if there was one. */
-interface Remembered extends ReadHeader {
+/** The last `Authorization` header of a connection, its token and cache keys, and the in-memory hit if there was one. */
+interface Remembered extends HeaderToken {
   /** The memo, and so the configuration, that kept this entry. */
   owner: ConnectionMemo;
   header: string;
@@ -43,19 +43,18 @@ export class ConnectionMemo {
   }
 
   /**
-   * Returns the token and cache keys that `header` read to when this connection's last header was
-   * the same, so that a store other than the default one is asked without reading and hashing the
-   * token again.
+   * Returns the token and cache keys of `header` when this connection's last header was the same.
+   * A store other than the default one is then asked without reading and hashing the token again.
    */
-  readHeader(request: IncomingMessage, header: string): ReadHeader | undefined {
+  tokenFor(request: IncomingMessage, header: string): HeaderToken | undefined {
     return this.entryOf(request, header);
   }
 
   /**
-   * Keeps the token that `header` read to, its cache keys, and the in-memory hit if there was one,
-   * on the request's connection. The caller keeps only a header that read to a token.
+   * Keeps `header` with its token and cache keys, and the in-memory hit if there was one, on the
+   * request's connection. The caller keeps only a header that a token was read from.
    */
-  keep(request: IncomingMessage, header: string, read: ReadHeader, hit?: MemoryHit): void {
+  keep(request: IncomingMessage, header: string, read: HeaderToken, hit?: MemoryHit): void {
     const connection = request.socket as unknown as Connection | null | undefined;
     if (connection !== null && connection !== undefined) {
       connection[MEMO_KEY] = { owner: this, header, token: read.token, keys: read.keys, hit };

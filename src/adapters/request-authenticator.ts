@@ -126,7 +126,7 @@ export class RequestAuthenticator {
       return recalled;
     }
     // A header that this connection sent before is neither read nor hashed again.
-    const read = header === undefined ? undefined : this.memo?.readHeader(exchange.request, header);
+    const read = header === undefined ? undefined : this.memo?.tokenFor(exchange.request, header);
     const token = read?.token ?? this.readToken(exchange, lines);
     if (token === undefined) {
       throw new AuthError('missing_token');
