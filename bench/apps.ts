@@ -18,6 +18,7 @@ export async function buildApp(config: ServerConfig): Promise<RequestListener> {
     case 'library-two-providers':
       return (await import('./library-app.js')).libraryApp(config);
     case 'keyv-redis-checker':
+    case 'keyv-redis-mark-checker':
       return (await import('./keyv-checker-app.js')).keyvCheckerApp(config);
     case 'jose-checker':
       return (await import('./jose-checker-app.js')).joseCheckerApp(config);

@@ -11,7 +11,7 @@ import path from 'node:path';
 import { TestIssuer } from '../test/support/test-issuer.js';
 import { endpointsOf } from './cold-start.js';
 import { clearRedisNamespace, measure, startServer, stopServer } from './load.js';
-import { AUDIENCE, ROWS, type ServerKind } from './rows.js';
+import { AUDIENCE, REDIS_KINDS, ROWS, type ServerKind } from './rows.js';
 
 const TOP = 25;
 
@@ -87,7 +87,7 @@ async function main(): Promise<void> {
   const sample = await measure(server, token, seconds, connections);
   await stopServer(server);
   await issuer.close();
-  if (kind === 'library-redis' || kind === 'keyv-redis-checker') {
+  if (REDIS_KINDS.has(kind)) {
     await clearRedisNamespace(settings.redisUrl, settings.redisNamespace);
   }
   console.log(`${kind}: ${sample.requestsPerSecond.toFixed(0)} requests/s under the profiler, ${sample.non2xx} non-2xx`);

@@ -81,14 +81,14 @@ export function summarise(rows: readonly Row[], samples: Map<string, LoadSample[
 
 // Judged on requests per second. The lowest and highest round show how much the machine moved during
 // the run, and the ratio of server CPU per request, which background load disturbs less, is a second check.
-// A `floor` row does the least that `row` must do, so its own ratio to `reference` shows what is reachable.
-function throughputTarget(summaries: RowSummary[], row: string, factor: number, reference: string, judged: boolean, floor?: string): Target {
+// A floor row does the least that `row` must do, so its own ratio to `reference` shows what is reachable.
+function throughputTarget(summaries: RowSummary[], row: string, factor: number, reference: string, judged: boolean, floors: string[] = []): Target {
   const find = (id: string): RowSummary => summaries.find((summary) => summary.id === id)!;
   const ratios = roundRatios(find(row).samples, find(reference).samples, requestsPerSecond);
   const cpuRatio = pairedRatio(find(reference).samples, find(row).samples, serverCpu);
   const ratio = median(ratios);
   const rounds = `rounds from ${Math.min(...ratios).toFixed(2)} to ${Math.max(...ratios).toFixed(2)}`;
-  const floorRatios = floor === undefined ? '' : floorComparison(find(row), find(floor), find(reference));
+  const floorRatios = floors.length === 0 ? '' : floorComparison(find(row), floors.map(find), find(reference));
   return {
     description: `row ${row} >= ${factor.toFixed(2)} x row ${reference}`,
     measured: `${ratio.toFixed(2)} x (${rounds}; inverse ratio of server CPU per request: ${cpuRatio.toFixed(2)} x${floorRatios})`,
@@ -96,11 +96,11 @@ function throughputTarget(summaries: RowSummary[], row: string, factor: number, 
   };
 }
 
-// The floor row's ratio to the reference, and the judged row's ratio to the floor.
-function floorComparison(row: RowSummary, floor: RowSummary, reference: RowSummary): string {
-  const floorRatio = pairedRatio(floor.samples, reference.samples, requestsPerSecond).toFixed(2);
-  const rowRatio = pairedRatio(row.samples, floor.samples, requestsPerSecond).toFixed(2);
-  return `; its floor, row ${floor.id}: ${floorRatio} x row ${reference.id}, and row ${row.id} is ${rowRatio} x row ${floor.id}`;
+// Each floor row's ratio to the reference, and the judged row's ratio to each floor row.
+function floorComparison(row: RowSummary, floors: RowSummary[], reference: RowSummary): string {
+  const toReference = floors.map((floor) => `row ${floor.id} ${pairedRatio(floor.samples, reference.samples, requestsPerSecond).toFixed(2)} x row ${reference.id}`);
+  const toFloors = floors.map((floor) => `${pairedRatio(row.samples, floor.samples, requestsPerSecond).toFixed(2)} x row ${floor.id}`);
+  return `; its floors: ${toReference.join(', ')}; row ${row.id} is ${toFloors.join(' and ')}`;
 }
 
 /**
@@ -115,7 +115,7 @@ export function evaluateTargets(summaries: RowSummary[], coldStart: ColdStartRes
     throughputTarget(summaries, '3', 0.95, '5', enoughRounds),
     throughputTarget(summaries, '3', 1.0, '6', enoughRounds),
     throughputTarget(summaries, '2', 1.5, '6', enoughRounds),
-    throughputTarget(summaries, '4', 0.6, '1', enoughRounds, '4b'),
+    throughputTarget(summaries, '4', 0.6, '1', enoughRounds, ['4b', '4c']),
     {
       description: `cold start: exactly 1 discovery and 1 JWKS fetch per provider (${coldStart.requests} concurrent first requests, 2 providers)`,
       measured: `${fetches.join('; ')}; ${coldStart.ok} of ${coldStart.requests} answered 2xx`,

@@ -8,11 +8,15 @@ export type ServerKind =
   | 'library-off'
   | 'library-redis'
   | 'keyv-redis-checker'
+  | 'keyv-redis-mark-checker'
   | 'jose-checker'
   | 'koa-jwt'
   | 'express-bearer'
   | 'express-none'
   | 'library-two-providers';
+
+/** The kinds that read from Redis, whose namespace the parent clears when they stop. */
+export const REDIS_KINDS: ReadonlySet<ServerKind> = new Set(['library-redis', 'keyv-redis-checker', 'keyv-redis-mark-checker']);
 
 /** One row of the comparison table. */
 export interface Row {
@@ -30,6 +34,12 @@ export const ROWS: readonly Row[] = [
   { id: '3', kind: 'library-off', label: 'this library, token cache off (tokenTtl 0)', ceiling: '1' },
   { id: '4', kind: 'library-redis', label: 'this library, token cache in Redis', ceiling: '1' },
   { id: '4b', kind: 'keyv-redis-checker', label: 'authorizationChecker reading one entry from Keyv on Redis (reference: the floor for row 4)', ceiling: '1' },
+  {
+    id: '4c',
+    kind: 'keyv-redis-mark-checker',
+    label: 'authorizationChecker reading one entry and its revocation mark from Keyv on Redis (reference: the floor for row 4 with revocation)',
+    ceiling: '1',
+  },
   { id: '5', kind: 'jose-checker', label: 'authorizationChecker calling jose jwtVerify with a local key', ceiling: '1' },
   { id: '6', kind: 'koa-jwt', label: 'koa-jwt with jwks-rsa koaJwtSecret', ceiling: '1' },
   { id: '7', kind: 'express-bearer', label: 'express-oauth2-jwt-bearer on Express 4', ceiling: '7b' },
@@ -54,6 +64,6 @@ export interface ServerConfig {
   /** The issuer's public key, for `jose-checker`, which imports it once at start. */
   publicJwk?: Record<string, unknown>;
   redisUrl: string;
-  /** The Keyv namespace of the Redis rows (`library-redis`, `keyv-redis-checker`), which the parent clears when the benchmark ends. */
+  /** The Keyv namespace of the Redis rows (REDIS_KINDS), which the parent clears when the benchmark ends. */
   redisNamespace: string;
 }

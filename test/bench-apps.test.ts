@@ -4,8 +4,11 @@ import path from 'node:path';
 import { expect } from 'chai';
 
 import { endpointsOf } from '../bench/cold-start.js';
-import { clearRedisNamespace } from '../bench/load.js';
-import type { ServerConfig, ServerKind } from '../bench/rows.js';
+import { MARK_KEY } from '../bench/keyv-checker-app.js';
+import { clearRedisNamespace, startServer, stopServer, type ServerProcess } from '../bench/load.js';
+import { redisKeyv } from '../bench/redis-store.js';
+import { ROUTE, type ServerConfig, type ServerKind } from '../bench/rows.js';
+import { get } from './support/http.js';
 import { REDIS_URL, requireRedis, uniqueNamespace } from './support/redis.js';
 import { TestIssuer } from './support/test-issuer.js';
 
@@ -23,6 +26,7 @@ const EXPECTED: Record<ServerKind, string[]> = {
   'library-redis': ['koa', '@keyv/redis', '@redis/client', 'library'],
   'library-two-providers': ['koa', 'library'],
   'keyv-redis-checker': ['koa', '@keyv/redis', '@redis/client'],
+  'keyv-redis-mark-checker': ['koa', '@keyv/redis', '@redis/client'],
   'jose-checker': ['koa'],
   'koa-jwt': ['koa', 'koa-jwt', 'jwks-rsa'],
   'express-bearer': ['express', 'express-oauth2-jwt-bearer'],
@@ -64,7 +68,7 @@ describe('benchmark apps', function () {
   let issuer: TestIssuer;
   const built = new Map<ServerKind, BuiltApp>();
 
-  // The Redis floor row writes its entry when it is built.
+  // The Redis floor rows write their entry when they are built.
   const redisNamespace = uniqueNamespace('bench-apps');
 
   before(async function () {
@@ -91,6 +95,25 @@ describe('benchmark apps', function () {
   // a Koa application with Redis does, and no other row may.
   it('slows String.prototype only in Redis rows', () => {
     const slowed = [...built].filter(([, app]) => !app.stringPrototypeFast).map(([kind]) => kind);
-    expect(slowed.sort()).to.deep.equal(['keyv-redis-checker', 'library-redis']);
+    expect(slowed.sort()).to.deep.equal(['keyv-redis-checker', 'keyv-redis-mark-checker', 'library-redis']);
+  });
+
+  // Each floor server reads from Redis on every request, so the mark written between two requests tells them apart.
+  it('denies in row 4c once revocation mark is set, and not in row 4b', async () => {
+    const base = { issuers: [endpointsOf(issuer)], redisUrl: REDIS_URL, redisNamespace };
+    const servers: ServerProcess[] = [];
+    const keyv = redisKeyv(REDIS_URL, redisNamespace);
+    try {
+      servers.push(await startServer({ ...base, kind: 'keyv-redis-checker' }), await startServer({ ...base, kind: 'keyv-redis-mark-checker' }));
+      const statuses = async (): Promise<number[]> => Promise.all(servers.map(async (server) => (await get(`${server.baseUrl}${ROUTE}`, { token: 'any' })).status));
+      const before = await statuses();
+      await keyv.set(MARK_KEY, 'revoked');
+      const after = await statuses();
+
+      expect({ before, after }).to.deep.equal({ before: [200, 200], after: [200, 401] });
+    } finally {
+      await Promise.all(servers.map((server) => stopServer(server)));
+      await keyv.disconnect();
+    }
   });
 });

@@ -97,11 +97,11 @@ describe('evaluateTargets', () => {
     expect(targetOf(samples, 'row 3 >= 0.95 x row 5')).to.match(/^MISS 0\.94 x/);
   });
 
-  it('shows row 4 beside its floor', () => {
-    const samples = roundsOf([100, 100, 100], { '4': [45, 50, 55], '4b': [60, 60, 60] });
+  it('shows row 4 beside its floors', () => {
+    const samples = roundsOf([100, 100, 100], { '4': [45, 50, 55], '4b': [60, 60, 60], '4c': [55, 55, 55] });
 
     expect(targetOf(samples, 'row 4 >= 0.60 x row 1')).to.equal(
-      'MISS 0.50 x (rounds from 0.45 to 0.55; inverse ratio of server CPU per request: 0.50 x; its floor, row 4b: 0.60 x row 1, and row 4 is 0.83 x row 4b)',
+      'MISS 0.50 x (rounds from 0.45 to 0.55; inverse ratio of server CPU per request: 0.50 x; its floors: row 4b 0.60 x row 1, row 4c 0.55 x row 1; row 4 is 0.83 x row 4b and 0.91 x row 4c)',
     );
   });
 
