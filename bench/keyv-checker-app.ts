@@ -12,14 +12,14 @@ import { redisKeyv } from './redis-store.js';
 import { AUDIENCE, type ServerConfig } from './rows.js';
 
 const ENTRY_KEY = 'bench-floor-entry';
-/** The key of row 4c's revocation mark, which the benchmark never writes, as no benchmark token is revoked. */
+/** The key of row 4c's revocation mark. The benchmark never writes it, because it revokes no token. */
 export const MARK_KEY = 'bench-floor-revoked';
 // The entry outlives any run. The parent also clears the namespace when the benchmark ends.
 const ENTRY_TTL_MS = 3_600_000;
 
 /**
  * Returns the handler of a Koa app whose `authorizationChecker` reads one entry from Keyv on Redis,
- * beside its revocation mark for the `keyv-redis-mark-checker` kind.
+ * and also its revocation mark for the `keyv-redis-mark-checker` kind.
  */
 export async function keyvCheckerApp(config: ServerConfig): Promise<RequestListener> {
   const keyv = redisKeyv(config.redisUrl, config.redisNamespace);

@@ -15,7 +15,7 @@ export type ServerKind =
   | 'express-none'
   | 'library-two-providers';
 
-/** The kinds that read from Redis, whose namespace the parent clears when they stop. */
+/** The kinds of server that read from Redis. The benchmark and the profiler clear their namespace when they end. */
 export const REDIS_KINDS: ReadonlySet<ServerKind> = new Set(['library-redis', 'keyv-redis-checker', 'keyv-redis-mark-checker']);
 
 /** One row of the comparison table. */
