@@ -12,7 +12,7 @@ import { redisKeyv } from './redis-store.js';
 import { AUDIENCE, type ServerConfig } from './rows.js';
 
 const ENTRY_KEY = 'bench-floor-entry';
-/** The key of row 4c's revocation mark. The benchmark never writes it, because it revokes no token. */
+/** The key of row 4c's revocation mark. The benchmark revokes no token, so only a test writes it. */
 export const MARK_KEY = 'bench-floor-revoked';
 // The entry outlives any run. The parent also clears the namespace when the benchmark ends.
 const ENTRY_TTL_MS = 3_600_000;

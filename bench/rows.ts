@@ -33,11 +33,11 @@ export const ROWS: readonly Row[] = [
   { id: '2', kind: 'library-memory', label: 'this library, token cache in memory', ceiling: '1' },
   { id: '3', kind: 'library-off', label: 'this library, token cache off (tokenTtl 0)', ceiling: '1' },
   { id: '4', kind: 'library-redis', label: 'this library, token cache in Redis', ceiling: '1' },
-  { id: '4b', kind: 'keyv-redis-checker', label: 'authorizationChecker reading one entry from Keyv on Redis (reference: the floor for row 4)', ceiling: '1' },
+  { id: '4b', kind: 'keyv-redis-checker', label: 'authorizationChecker reading one entry from Keyv on Redis (reference: a floor for row 4)', ceiling: '1' },
   {
     id: '4c',
     kind: 'keyv-redis-mark-checker',
-    label: 'authorizationChecker reading one entry and its revocation mark from Keyv on Redis (reference: the floor for row 4 with revocation)',
+    label: 'authorizationChecker reading one entry and its revocation mark from Keyv on Redis (reference: the floor for row 4)',
     ceiling: '1',
   },
   { id: '5', kind: 'jose-checker', label: 'authorizationChecker calling jose jwtVerify with a local key', ceiling: '1' },
