@@ -25,13 +25,13 @@ export async function keyvCheckerApp(config: ServerConfig): Promise<RequestListe
   const keyv = redisKeyv(config.redisUrl, config.redisNamespace);
   const claims = { iss: config.issuers[0].issuer, aud: AUDIENCE, sub: 'bench-user', exp: Math.floor(Date.now() / 1000) + 86_400 };
   await keyv.set(ENTRY_KEY, JSON.stringify(claims), ENTRY_TTL_MS);
-  const read = config.kind === 'keyv-redis-mark-checker' ? () => readUnlessMarked(keyv) : () => keyv.get(ENTRY_KEY);
+  const readEntry = config.kind === 'keyv-redis-mark-checker' ? () => readUnlessMarked(keyv) : () => keyv.get(ENTRY_KEY);
   const checker = async (action: Action): Promise<boolean> => {
     const header: unknown = action.request.headers.authorization;
     if (typeof header !== 'string' || !header.startsWith('Bearer ')) {
       return false;
     }
-    const text: unknown = await read();
+    const text: unknown = await readEntry();
     return typeof text === 'string' && (JSON.parse(text) as { sub?: unknown }).sub !== undefined;
   };
   return koaApp({ controllers: [PlainGuardedController], authorizationChecker: checker });

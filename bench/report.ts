@@ -98,8 +98,9 @@ function throughputTarget(summaries: RowSummary[], row: string, factor: number, 
 
 // Each floor row's ratio to the reference, and the judged row's ratio to each floor row.
 function floorComparison(row: RowSummary, floors: RowSummary[], reference: RowSummary): string {
-  const toReference = floors.map((floor) => `row ${floor.id} ${pairedRatio(floor.samples, reference.samples, requestsPerSecond).toFixed(2)} x row ${reference.id}`);
-  const toFloors = floors.map((floor) => `${pairedRatio(row.samples, floor.samples, requestsPerSecond).toFixed(2)} x row ${floor.id}`);
+  const ratio = (numerator: RowSummary, denominator: RowSummary): string => pairedRatio(numerator.samples, denominator.samples, requestsPerSecond).toFixed(2);
+  const toReference = floors.map((floor) => `row ${floor.id} ${ratio(floor, reference)} x row ${reference.id}`);
+  const toFloors = floors.map((floor) => `${ratio(row, floor)} x row ${floor.id}`);
   return `; its floors: ${toReference.join(', ')}; row ${row.id} is ${toFloors.join(' and ')}`;
 }
 

@@ -15,7 +15,7 @@ export type ServerKind =
   | 'express-none'
   | 'library-two-providers';
 
-/** The kinds of server that read from Redis. The benchmark and the profiler clear their namespace when they end. */
+/** The kinds of server that write to and read from Redis, whose namespace the profiler clears after it stops one. */
 export const REDIS_KINDS: ReadonlySet<ServerKind> = new Set(['library-redis', 'keyv-redis-checker', 'keyv-redis-mark-checker']);
 
 /** One row of the comparison table. */
@@ -64,6 +64,6 @@ export interface ServerConfig {
   /** The issuer's public key, for `jose-checker`, which imports it once at start. */
   publicJwk?: Record<string, unknown>;
   redisUrl: string;
-  /** The Keyv namespace of the Redis rows (REDIS_KINDS), which the parent clears when the benchmark ends. */
+  /** The Keyv namespace of the kinds in REDIS_KINDS, which the parent clears when the benchmark ends. */
   redisNamespace: string;
 }
